@@ -1,0 +1,56 @@
+"""How case values are shown: readable field values, masking, version comparison."""
+
+import datetime
+
+from .models import RegistrationVersion
+
+
+def display_value(obj, field_name: str):
+    """A JSON-friendly, human-readable value of one field, as shown and as kept in the history."""
+    field = obj._meta.get_field(field_name)
+    if field.is_relation:
+        related = getattr(obj, field_name)
+        return str(related) if related is not None else None
+    value = getattr(obj, field_name)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if field.choices and value not in (None, ""):
+        return str(dict(field.flatchoices).get(value, value))
+    return value
+
+
+def mask_id_number(value: str) -> str:
+    """110105********002X: region and the last four, never the date of birth."""
+    if not value:
+        return ""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
+
+
+def mask_mobile(value: str) -> str:
+    return (
+        value[:3] + "****" + value[-4:]
+        if value and len(value) == 11
+        else ("*" * len(value) if value else "")
+    )
+
+
+def versions_compare(
+    current: RegistrationVersion | None, previous: RegistrationVersion | None
+) -> list[dict]:
+    """Rows of (label, current, previous, changed) over the registration's content fields."""
+    rows = []
+    for name in RegistrationVersion.CONTENT_FIELDS:
+        label = RegistrationVersion._meta.get_field(name).verbose_name
+        now = display_value(current, name) if current else None
+        before = display_value(previous, name) if previous else None
+        if now in (None, "") and before in (None, ""):
+            continue
+        rows.append(
+            {
+                "label": label,
+                "current": now,
+                "previous": before,
+                "changed": previous is not None and now != before,
+            }
+        )
+    return rows

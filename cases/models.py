@@ -1,0 +1,538 @@
+"""The domain: graduates, their destination registrations, code tables and the case history.
+
+A graduate is a *case*. Each submission of a destination is a new immutable
+``RegistrationVersion``; the one in effect is marked current. Every state change
+and every field change is a ``CaseEvent``. This app never imports the engine
+(``workflows``): the flows orchestrate the domain, not the other way round.
+"""
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from roles.models import College, Province, University
+
+from .validators import validate_credit_code, validate_id_number, validate_mobile
+
+# --- Code tables (data, loaded by migrations, editable in the admin) ----------------------
+
+
+class DestinationClass(models.TextChoices):
+    EMPLOYED = "employed", _("employed (就业)")
+    FURTHER_STUDY = "further_study", _("further study (升学)")
+    NOT_EMPLOYED = "not_employed", _("not employed (未就业)")
+
+
+# Fields of a registration that a destination category may require.
+REQUIRABLE_FIELDS = (
+    "employer_name",
+    "employer_credit_code",
+    "employer_nature",
+    "employer_industry",
+    "employer_region",
+    "job_category",
+    "signed_on",
+    "employer_address",
+    "study_institution",
+    "foreign_institution",
+)
+EMPLOYER_FIELDS = (
+    "employer_name",
+    "employer_credit_code",
+    "employer_nature",
+    "employer_industry",
+    "employer_region",
+    "job_category",
+    "signed_on",
+)
+
+
+class DestinationCategory(models.Model):
+    """毕业去向类别. A new year's codes are new rows with their ``valid_from``."""
+
+    code = models.CharField(_("code"), max_length=8)
+    name = models.CharField(_("name"), max_length=60)
+    destination_class = models.CharField(
+        _("class"), max_length=16, choices=DestinationClass.choices
+    )
+    flexible = models.BooleanField(_("flexible employment (灵活就业)"), default=False)
+    required_fields = models.JSONField(_("required fields"), default=list, blank=True)
+    valid_from = models.PositiveSmallIntegerField(_("valid from (year)"), default=2023)
+    valid_to = models.PositiveSmallIntegerField(_("valid to (year)"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("destination category")
+        verbose_name_plural = _("destination categories")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="category_code_year_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        unknown = [f for f in self.required_fields or [] if f not in REQUIRABLE_FIELDS]
+        if unknown:
+            raise ValidationError(
+                {"required_fields": _("Unknown fields: %(f)s") % {"f": ", ".join(unknown)}}
+            )
+
+    def valid_in(self, year: int) -> bool:
+        return self.valid_from <= year and (self.valid_to is None or year <= self.valid_to)
+
+
+class CodeTable(models.Model):
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class EmployerNature(CodeTable):
+    """单位性质."""
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("employer nature")
+        verbose_name_plural = _("employer natures")
+
+
+class Industry(CodeTable):
+    """单位行业: GB/T 4754 sections."""
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+
+class JobCategory(CodeTable):
+    """工作职位类别."""
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("job category")
+        verbose_name_plural = _("job categories")
+
+
+class Region(models.Model):
+    """GB/T 2260 administrative divisions: provinces and prefecture-level units."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("province")
+        PREFECTURE = 2, _("prefecture")
+
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    full_name = models.CharField(_("full name"), max_length=60)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return f"{self.code} {self.full_name}"
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+
+# --- The case ------------------------------------------------------------------------------
+
+
+class EducationLevel(models.TextChoices):
+    JUNIOR_COLLEGE = "junior_college", _("专科")
+    BACHELOR = "bachelor", _("本科")
+    MASTER = "master", _("硕士")
+    DOCTOR = "doctor", _("博士")
+    SECOND_BACHELOR = "second_bachelor", _("第二学士学位")
+
+
+class TrainingMode(models.TextChoices):
+    NON_TARGETED = "non_targeted", _("非定向")
+    TARGETED = "targeted", _("定向")
+    COMMISSIONED = "commissioned", _("委培")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class CaseStatus(models.TextChoices):
+    UNREGISTERED = "unregistered", _("not registered")
+    PENDING_AUDIT = "pending_audit", _("awaiting audit")
+    RETURNED = "returned", _("returned for correction")
+    APPROVED = "approved", _("approved")
+
+
+class Graduate(models.Model):
+    university = models.ForeignKey(
+        University, on_delete=models.PROTECT, related_name="graduates", verbose_name=_("university")
+    )
+    college = models.ForeignKey(
+        College, on_delete=models.PROTECT, related_name="graduates", verbose_name=_("college")
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="graduates", verbose_name=_("province")
+    )
+    cohort = models.PositiveSmallIntegerField(_("cohort (graduation year)"))
+    student_no = models.CharField(_("student number"), max_length=32)
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    id_number = models.CharField(_("ID number"), max_length=18, validators=[validate_id_number])
+    education_level = models.CharField(
+        _("education level"), max_length=20, choices=EducationLevel.choices
+    )
+    major_code = models.CharField(_("major code"), max_length=16, blank=True)
+    major_name = models.CharField(_("major"), max_length=100)
+    origin_region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("place of origin (生源地)"),
+    )
+    enrolled_on = models.DateField(_("enrolment month"), null=True, blank=True)
+    graduation_date = models.DateField(_("graduation date"), null=True, blank=True)
+    training_mode = models.CharField(
+        _("training mode"),
+        max_length=16,
+        choices=TrainingMode.choices,
+        default=TrainingMode.NON_TARGETED,
+    )
+    is_incomplete = models.BooleanField(_("结业生"), default=False)
+    targeted_employer_name = models.CharField(_("定向单位"), max_length=100, blank=True)
+    targeted_credit_code = models.CharField(
+        _("定向单位统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    targeted_region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("定向地区"),
+    )
+    agreement_no = models.CharField(_("协议编号"), max_length=50, blank=True)
+    mobile = models.CharField(
+        _("mobile number"), max_length=11, blank=True, validators=[validate_mobile]
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="graduate",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.UNREGISTERED
+    )
+    current_registration = models.ForeignKey(
+        "RegistrationVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("current registration"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("graduate")
+        verbose_name_plural = _("graduates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["university", "cohort", "student_no"], name="graduate_unique_student_no"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["university", "cohort", "status"]),
+            models.Index(fields=["college", "cohort", "status"]),
+            models.Index(fields=["province", "cohort", "status"]),
+            models.Index(fields=["id_number"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.student_no}）"
+
+    @property
+    def is_targeted(self) -> bool:
+        return self.training_mode != TrainingMode.NON_TARGETED
+
+    def clean(self):
+        errors = {}
+        if (
+            self.college_id
+            and self.university_id
+            and self.college.university_id != self.university_id
+        ):
+            errors["college"] = _("This college does not belong to the graduate's university.")
+        if self.is_targeted and not self.agreement_no:
+            errors["agreement_no"] = _(
+                "A targeted or commissioned graduate needs the agreement number."
+            )
+        if self.is_targeted and not (self.targeted_credit_code or self.targeted_region_id):
+            errors["targeted_employer_name"] = _(
+                "A targeted agreement names an employer (credit code) or a region."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting audit")
+    RETURNED = "returned", _("returned")
+    APPROVED = "approved", _("approved")
+
+
+class RegistrationVersion(models.Model):
+    """One submitted destination. Its content is never changed after it is written;
+    only the audit outcome (status, decided_*) is recorded on it once."""
+
+    graduate = models.ForeignKey(
+        Graduate, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("graduate")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    category = models.ForeignKey(
+        DestinationCategory,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("destination category"),
+    )
+    employer_name = models.CharField(_("单位名称"), max_length=100, blank=True)
+    employer_credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    employer_nature = models.ForeignKey(
+        EmployerNature,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("单位性质"),
+    )
+    employer_industry = models.ForeignKey(
+        Industry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("单位行业"),
+    )
+    employer_region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("单位所在地"),
+    )
+    job_category = models.ForeignKey(
+        JobCategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("工作职位类别"),
+    )
+    employer_address = models.CharField(_("单位地址"), max_length=200, blank=True)
+    signed_on = models.DateField(_("签约日期"), null=True, blank=True)
+    study_institution = models.CharField(_("升学院校"), max_length=100, blank=True)
+    foreign_institution = models.CharField(_("留学院校外文名称"), max_length=200, blank=True)
+    remarks = models.CharField(_("remarks"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
+    )
+    is_current = models.BooleanField(_("current"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    # The fields a graduate fills in, in form order; versions are compared over these.
+    CONTENT_FIELDS = (
+        "category",
+        "employer_name",
+        "employer_credit_code",
+        "employer_nature",
+        "employer_industry",
+        "employer_region",
+        "job_category",
+        "employer_address",
+        "signed_on",
+        "study_institution",
+        "foreign_institution",
+        "remarks",
+    )
+
+    class Meta:
+        ordering = ["graduate", "-number"]
+        verbose_name = _("registration version")
+        verbose_name_plural = _("registration versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["graduate", "number"], name="registration_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["graduate"], condition=Q(is_current=True), name="registration_one_current"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.graduate} v{self.number}"
+
+    def clean(self):
+        """Conditional required fields: the category names the fields it requires."""
+        if not self.category_id:
+            return
+        errors = {}
+        for name in self.category.required_fields:
+            value = (
+                getattr(self, f"{name}_id", None)
+                if name in self._fk_fields()
+                else getattr(self, name)
+            )
+            if value in (None, ""):
+                errors[name] = _("Required for the category “%(category)s”.") % {
+                    "category": self.category.name
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def _fk_fields(cls) -> set[str]:
+        return {f.name for f in cls._meta.fields if f.is_relation}
+
+
+class RegistrationDraft(models.Model):
+    """What the graduate typed and saved without submitting. Kept as typed, unvalidated."""
+
+    graduate = models.OneToOneField(Graduate, on_delete=models.CASCADE, related_name="draft")
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"draft of {self.graduate_id}"
+
+
+class CaseEvent(models.Model):
+    """The case history: one row per state change and per field change."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("case opened")
+        UPDATED = "updated", _("graduate data updated")
+        DRAFT_SAVED = "draft_saved", _("draft saved")
+        SUBMITTED = "submitted", _("registration submitted")
+        RESUBMITTED = "resubmitted", _("correction submitted")
+        FIELD_CHANGED = "field_changed", _("field changed")
+        CLAIMED = "claimed", _("task claimed")
+        UNCLAIMED = "unclaimed", _("task released")
+        APPROVED = "approved", _("approved")
+        PASSED_LEVEL = "passed_level", _("passed first-level audit")
+        RETURNED = "returned", _("returned for correction")
+        STATUS_CHANGED = "status_changed", _("status changed")
+
+    graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    field = models.CharField(max_length=40, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["graduate", "at"])]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+    def _shown(self, value):
+        if self.field == "status" and value in CaseStatus.values:
+            return CaseStatus(value).label
+        return value
+
+    @property
+    def field_label(self) -> str:
+        for model in (RegistrationVersion, Graduate):
+            try:
+                return str(model._meta.get_field(self.field).verbose_name)
+            except FieldDoesNotExist:
+                continue
+        return self.field
+
+    @property
+    def shown_before(self):
+        return self._shown(self.before)
+
+    @property
+    def shown_after(self):
+        return self._shown(self.after)
+
+
+class CaseAccess(models.Model):
+    """A read of a graduate's record by someone other than the graduate."""
+
+    graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=32)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["graduate", "at"]), models.Index(fields=["user", "at"])]
+        verbose_name = _("case access")
+        verbose_name_plural = _("case accesses")
+
+    def __str__(self):
+        return f"{self.user_id} {self.action} {self.graduate_id}"
+
+
+# --- Direct-FK object permissions (guardian) -----------------------------------------------
+
+
+class GraduateUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Graduate, on_delete=models.CASCADE)
+
+
+class GraduateGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Graduate, on_delete=models.CASCADE)

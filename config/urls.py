@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from workflows import views as workflow_views
+
+admin.site.site_header = _("Graduate destination registration: administration")
+admin.site.site_title = _("Graduate destination registration")
+
+urlpatterns = [
+    path("", workflow_views.home, name="home"),
+    path("accounts/", include("roles.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("workflows.urls")),
+    path("admin/", admin.site.urls),
+]

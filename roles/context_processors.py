@@ -1,0 +1,19 @@
+from .models import Role
+from .scope import scope_for_user
+
+
+def scope(request):
+    """The user's scope for the page header: roles, organisation, menus."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    user_scope = scope_for_user(user)
+    first = user_scope.memberships[0] if user_scope.memberships else None
+    return {
+        "scope": user_scope,
+        "role_label": Role(first.role).label if first else "",
+        "org_name": first.organisation_name if first else "",
+        "is_graduate": user_scope.has_role(Role.GRADUATE),
+        "is_reviewer": user_scope.has_role(Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER),
+        "is_supervisor": user_scope.has_role(Role.UNIVERSITY_SUPERVISOR),
+    }

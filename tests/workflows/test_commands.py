@@ -1,0 +1,40 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Graduate
+from workflows.models import TaskScope
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_roster_command_opens_the_cohort_and_reports_bad_rows(uni, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "学号,姓名,性别,身份证号,学历层次,院系,专业名称\n"
+        "2026001,张伟,男,110101199003074258,本科,计算机学院,软件工程\n"
+        "2026002,王芳,女,bad,本科,计算机学院,软件工程\n",
+        encoding="utf-8-sig",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_roster", str(path), university=uni.code, cohort=2026, stdout=out, stderr=err, verbosity=0)
+    assert "1 created" in out.getvalue() and "row 3 [身份证号]" in err.getvalue()
+    assert Graduate.objects.filter(university=uni).count() == 1
+    assert TaskScope.objects.filter(university=uni, kind="register").count() == 1
+    call_command("import_roster", str(path), university=uni.code, cohort=2026, stdout=out, stderr=err, verbosity=0)
+    assert Graduate.objects.filter(university=uni).count() == 1
+
+
+def test_load_demo_is_idempotent_and_prints_every_role(db):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    first = out.getvalue()
+    for username in ("demo-graduate", "demo-college-reviewer", "demo-reviewer", "demo-supervisor", "demo-monitor",
+                     "demo-inspector", "demo-national", "demo-verifier", "demo-admin"):
+        assert username in first
+    count = Graduate.objects.count()
+    again = io.StringIO()
+    call_command("load_demo", stdout=again)
+    assert Graduate.objects.count() == count
+    assert again.getvalue() == first

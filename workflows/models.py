@@ -1,0 +1,163 @@
+"""The engine's side of the domain: process proxies, the task-scope table and SLAs.
+
+Viewflow's own queue filters tasks through guardian rows in Python and cannot be
+served by an index. Every inbox, queue and overdue list here reads ``TaskScope``
+instead: one row per human task, kept in step with viewflow's ``Task`` in the
+same transaction by ``workflows.scope``.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process, Task
+
+from cases.models import Graduate
+from roles.models import College, Province, Role, University
+
+
+class CaseProcess(Process):
+    """A process about one case: the graduate is the process artifact."""
+
+    class Meta:
+        proxy = True
+
+    @property
+    def graduate_id(self) -> int:
+        return self.artifact_object_id
+
+
+class TaskKind(models.TextChoices):
+    REGISTER = "register", _("Register destination")
+    CORRECT = "correct", _("Correct registration")
+    COLLEGE_AUDIT = "college_audit", _("College audit")
+    UNIVERSITY_AUDIT = "university_audit", _("University audit")
+
+
+# Who may claim a task of each kind (graduate tasks are assigned on creation).
+KIND_CANDIDATE_ROLE = {
+    TaskKind.REGISTER: Role.GRADUATE,
+    TaskKind.CORRECT: Role.GRADUATE,
+    TaskKind.COLLEGE_AUDIT: Role.COLLEGE_REVIEWER,
+    TaskKind.UNIVERSITY_AUDIT: Role.UNIVERSITY_REVIEWER,
+}
+
+
+class ScopeStatus(models.TextChoices):
+    OPEN = "open", _("unclaimed")
+    ASSIGNED = "assigned", _("in progress")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+ACTIVE_STATUSES = (ScopeStatus.OPEN, ScopeStatus.ASSIGNED)
+
+
+class TaskSLA(models.Model):
+    """How long a task of one kind may stay open before it is overdue."""
+
+    kind = models.CharField(_("task kind"), max_length=32, choices=TaskKind.choices, unique=True)
+    hours = models.PositiveIntegerField(_("hours allowed"))
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("task SLA")
+        verbose_name_plural = _("task SLAs")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.hours} h"
+
+    @property
+    def delta(self) -> timedelta:
+        return timedelta(hours=self.hours)
+
+
+class TaskScope(models.Model):
+    """One row per human task, with the indexed columns every inbox filters on."""
+
+    task = models.OneToOneField(
+        Task, primary_key=True, on_delete=models.CASCADE, related_name="scope"
+    )
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(_("task kind"), max_length=32, choices=TaskKind.choices)
+    graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="task_scopes")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    university = models.ForeignKey(
+        University, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="+", db_index=False)
+    cohort = models.PositiveSmallIntegerField()
+    candidate_role = models.CharField(max_length=32, choices=Role.choices)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    status = models.CharField(max_length=12, choices=ScopeStatus.choices, default=ScopeStatus.OPEN)
+    # Denormalised filter columns, refreshed when the case changes.
+    major_name = models.CharField(max_length=100, blank=True)
+    category_code = models.CharField(max_length=8, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task scope")
+        verbose_name_plural = _("task scopes")
+        indexes = [
+            # Queues: claimable tasks of one organisation, by due date or by creation.
+            models.Index(
+                fields=["university", "candidate_role", "due_at"],
+                condition=Q(status="open"),
+                name="scope_queue_university_due",
+            ),
+            models.Index(
+                fields=["university", "candidate_role", "created_at"],
+                condition=Q(status="open"),
+                name="scope_queue_university_new",
+            ),
+            models.Index(
+                fields=["college", "candidate_role", "due_at"],
+                condition=Q(status="open"),
+                name="scope_queue_college_due",
+            ),
+            models.Index(
+                fields=["college", "candidate_role", "created_at"],
+                condition=Q(status="open"),
+                name="scope_queue_college_new",
+            ),
+            # My tasks.
+            models.Index(
+                fields=["assignee", "due_at"], condition=Q(status="assigned"), name="scope_mine_due"
+            ),
+            # Supervision: everything active of a university or a province, by due date.
+            models.Index(
+                fields=["university", "due_at"],
+                condition=Q(status__in=["open", "assigned"]),
+                name="scope_active_university",
+            ),
+            models.Index(
+                fields=["province", "due_at"],
+                condition=Q(status__in=["open", "assigned"]),
+                name="scope_active_province",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.task_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_active and self.due_at < timezone.now()

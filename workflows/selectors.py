@@ -1,0 +1,134 @@
+"""Inbox reads. Every list is one indexed query over ``TaskScope`` plus its count."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from roles.models import Role
+from roles.scope import Scope, scope_for_user
+
+from .models import ACTIVE_STATUSES, ScopeStatus, TaskScope
+
+# Claimable roles and the organisation column their queue filters on.
+CLAIM_LEVEL = {Role.COLLEGE_REVIEWER: "college", Role.UNIVERSITY_REVIEWER: "university"}
+
+SORTS = {
+    "due": ("due_at", "task_id"),
+    "-due": ("-due_at", "-task_id"),
+    "created": ("created_at", "task_id"),
+    "-created": ("-created_at", "-task_id"),
+}
+
+
+@dataclass
+class InboxFilters:
+    kind: str = ""
+    college: int | None = None
+    major: str = ""
+    category: str = ""
+    status: str = ""
+    overdue: bool = False
+    sort: str = "due"
+
+
+def claim_q(scope: Scope) -> Q:
+    q = Q(pk__in=[])
+    for role, level in CLAIM_LEVEL.items():
+        ids = scope.ids(role)
+        if ids:
+            q |= Q(candidate_role=role, **{f"{level}_id__in": sorted(ids)})
+    return q
+
+
+def may_claim(scope: Scope, row: TaskScope) -> bool:
+    """The user's role and organisation make them a candidate for this task."""
+    level = CLAIM_LEVEL.get(row.candidate_role)
+    return level is not None and getattr(row, f"{level}_id") in scope.ids(row.candidate_role)
+
+
+def can_claim(scope: Scope, row: TaskScope) -> bool:
+    """A candidate, and the task is still unclaimed."""
+    return row.status == ScopeStatus.OPEN and may_claim(scope, row)
+
+
+def _apply(qs: QuerySet, filters: InboxFilters) -> QuerySet:
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.college:
+        qs = qs.filter(college_id=filters.college)
+    if filters.major:
+        qs = qs.filter(major_name=filters.major)
+    if filters.category:
+        qs = qs.filter(category_code=filters.category)
+    if filters.overdue:
+        qs = qs.filter(due_at__lt=timezone.now())
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["due"]))
+
+
+def queue_for_user(user, filters: InboxFilters) -> QuerySet[TaskScope]:
+    """Tasks the user's roles may claim in their organisations.
+
+    ``status`` widens the default (unclaimed) to tasks in progress, or to both.
+    """
+    scope = scope_for_user(user)
+    statuses = {
+        "": [ScopeStatus.OPEN],
+        ScopeStatus.OPEN: [ScopeStatus.OPEN],
+        ScopeStatus.ASSIGNED: [ScopeStatus.ASSIGNED],
+        "active": list(ACTIVE_STATUSES),
+    }.get(filters.status, [ScopeStatus.OPEN])
+    status_q = Q(status=statuses[0]) if len(statuses) == 1 else Q(status__in=statuses)
+    qs = TaskScope.objects.filter(claim_q(scope), status_q)
+    return _apply(qs, filters).select_related("graduate", "college", "assignee")
+
+
+def my_tasks(user, filters: InboxFilters) -> QuerySet[TaskScope]:
+    qs = TaskScope.objects.filter(assignee_id=user.pk, status=ScopeStatus.ASSIGNED)
+    return _apply(qs, filters).select_related("graduate", "college")
+
+
+def task_visible(scope: Scope, user, row: TaskScope) -> bool:
+    return (
+        row.assignee_id == user.pk
+        or can_claim(scope, row)
+        or (
+            scope.is_staff_reader
+            and scope.can_read_org(
+                province_id=row.province_id,
+                university_id=row.university_id,
+                college_id=row.college_id,
+            )
+        )
+    )
+
+
+def task_for_user(user, task_id) -> TaskScope:
+    """The task's scope row if the user may see it, else 404: the one gate for task URLs."""
+    try:
+        task_id = int(task_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    row = TaskScope.objects.select_related("graduate", "assignee").filter(pk=task_id).first()
+    if row is None or not task_visible(scope_for_user(user), user, row):
+        raise Http404
+    return row
+
+
+def case_tasks(graduate_id: int) -> QuerySet[TaskScope]:
+    return (
+        TaskScope.objects.filter(graduate_id=graduate_id)
+        .select_related("assignee")
+        .order_by("-created_at")
+    )
+
+
+def active_task_of_case(graduate_id: int, *, kinds) -> TaskScope | None:
+    return (
+        TaskScope.objects.filter(
+            graduate_id=graduate_id, kind__in=kinds, status__in=ACTIVE_STATUSES
+        )
+        .order_by("-created_at")
+        .first()
+    )

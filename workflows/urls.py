@@ -1,0 +1,17 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "workflows"
+urlpatterns = [
+    path("tasks/", views.my_tasks, name="mine"),
+    path("tasks/queue/", views.queue, name="queue"),
+    path("tasks/claim/", views.tasks_claim, name="claim"),
+    path("tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("tasks/<int:task_id>/unclaim/", views.task_unclaim, name="unclaim"),
+    path("cases/", views.case_list, name="cases"),
+    path("cases/<int:graduate_id>/", views.case_detail, name="case"),
+    path("roster/", views.roster_import, name="roster"),
+    re_path(r"^roster/template\.(?P<fmt>xlsx|csv)$", views.roster_template, name="roster_template"),
+    path("roster/activation-codes/", views.activation_codes, name="activation_codes"),
+]
