@@ -16,7 +16,7 @@ from .factories import UniversityFactory, member
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

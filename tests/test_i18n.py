@@ -9,7 +9,9 @@ from django.utils import translation
 
 
 def test_the_chinese_catalogue_has_no_untranslated_or_fuzzy_entries():
-    po = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    po = polib.pofile(
+        str(Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")
+    )
     assert len(po) > 300
     assert [e.msgid for e in po.untranslated_entries()] == []
     assert [e.msgid for e in po.fuzzy_entries()] == []

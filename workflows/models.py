@@ -55,6 +55,14 @@ class ScopeStatus(models.TextChoices):
 
 ACTIVE_STATUSES = (ScopeStatus.OPEN, ScopeStatus.ASSIGNED)
 
+# The SLAs a new installation starts with; editable in the admin afterwards.
+DEFAULT_SLA_HOURS = {
+    "register": 14 * 24,
+    "correct": 7 * 24,
+    "college_audit": 3 * 24,
+    "university_audit": 3 * 24,
+}
+
 
 class TaskSLA(models.Model):
     """How long a task of one kind may stay open before it is overdue."""

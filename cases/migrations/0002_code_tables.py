@@ -1,91 +1,12 @@
-"""Loads the code tables: destination categories, employer natures, industries,
-job categories and GB/T 2260 regions. Later years' changes are edits of the data."""
-
-import csv
-from pathlib import Path
+"""Loads the code tables (see cases/reference_data.py)."""
 
 from django.db import migrations
 
-EMPLOYER = ["employer_name", "employer_credit_code", "employer_nature", "employer_industry",
-            "employer_region", "job_category", "signed_on"]
-
-# code, name, class, flexible, required fields
-CATEGORIES = [
-    ("10", "签就业协议形式就业", "employed", False, EMPLOYER),
-    ("11", "签劳动合同形式就业", "employed", False, EMPLOYER),
-    ("12", "其他录用形式就业", "employed", True, EMPLOYER),
-    ("271", "科研助理、管理助理", "employed", False, EMPLOYER),
-    ("46", "应征义务兵", "employed", False, EMPLOYER),
-    ("502", "国家基层项目—三支一扶", "employed", False, EMPLOYER),
-    ("503", "国家基层项目—西部计划", "employed", False, EMPLOYER),
-    ("512", "地方基层项目—地方选调生", "employed", False, EMPLOYER),
-    ("519", "地方基层项目—其他地方基层项目", "employed", False, EMPLOYER),
-    ("75", "自主创业", "employed", True, EMPLOYER),
-    ("76", "自由职业", "employed", True, EMPLOYER),
-    ("801", "境内升学—研究生", "further_study", False, ["study_institution"]),
-    ("802", "境内升学—第二学士学位", "further_study", False, ["study_institution"]),
-    ("85", "境外留学（出国、出境）", "further_study", False, ["foreign_institution"]),
-    ("70", "待就业", "not_employed", False, []),
-    ("71", "不就业拟升学", "not_employed", False, []),
-    ("72", "其他暂不就业", "not_employed", False, []),
-]
-
-NATURES = [
-    ("10", "机关"), ("20", "科研设计单位"), ("21", "高等教育单位"), ("22", "中初教育单位"),
-    ("23", "医疗卫生单位"), ("29", "其他事业单位"), ("31", "国有企业"), ("32", "三资企业"),
-    ("39", "其他企业"), ("40", "部队"), ("55", "农村建制村"), ("56", "城镇社区"), ("99", "其他"),
-]
-
-INDUSTRIES = [
-    ("A", "农、林、牧、渔业"), ("B", "采矿业"), ("C", "制造业"),
-    ("D", "电力、热力、燃气及水生产和供应业"), ("E", "建筑业"), ("F", "批发和零售业"),
-    ("G", "交通运输、仓储和邮政业"), ("H", "住宿和餐饮业"), ("I", "信息传输、软件和信息技术服务业"),
-    ("J", "金融业"), ("K", "房地产业"), ("L", "租赁和商务服务业"), ("M", "科学研究和技术服务业"),
-    ("N", "水利、环境和公共设施管理业"), ("O", "居民服务、修理和其他服务业"), ("P", "教育"),
-    ("Q", "卫生和社会工作"), ("R", "文化、体育和娱乐业"), ("S", "公共管理、社会保障和社会组织"),
-    ("T", "国际组织"),
-]
-
-JOB_CATEGORIES = [
-    ("10", "公务员"), ("11", "科学研究人员"), ("13", "工程技术人员"), ("17", "农林牧渔业技术人员"),
-    ("19", "卫生专业技术人员"), ("21", "经济业务人员"), ("22", "金融业务人员"), ("23", "法律专业人员"),
-    ("24", "教学人员"), ("25", "文学艺术工作人员"), ("26", "体育工作人员"), ("27", "新闻出版和文化工作人员"),
-    ("29", "其他专业技术人员"), ("30", "办事人员和有关人员"), ("40", "商业和服务业人员"),
-    ("60", "生产和运输设备操作人员"), ("80", "军人"), ("90", "其他人员"),
-]
+from cases.reference_data import load_reference_data
 
 
 def load(apps, schema_editor):
-    Category = apps.get_model("cases", "DestinationCategory")
-    for order, (code, name, klass, flexible, required) in enumerate(CATEGORIES):
-        Category.objects.update_or_create(
-            code=code, valid_from=2023,
-            defaults={"name": name, "destination_class": klass, "flexible": flexible,
-                      "required_fields": required, "sort_order": order},
-        )
-    for model_name, rows in (("EmployerNature", NATURES), ("Industry", INDUSTRIES), ("JobCategory", JOB_CATEGORIES)):
-        model = apps.get_model("cases", model_name)
-        for code, name in rows:
-            model.objects.update_or_create(code=code, defaults={"name": name})
-    Region = apps.get_model("cases", "Region")
-    path = Path(__file__).resolve().parent.parent / "data" / "regions.csv"
-    with path.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    provinces = {}
-    for row in rows:
-        if row["level"] == "1":
-            provinces[row["code"]] = Region.objects.update_or_create(
-                code=row["code"], defaults={"name": row["name"], "full_name": row["name"], "level": 1}
-            )[0]
-    for row in rows:
-        if row["level"] == "2":
-            parent = provinces[row["parent"]]
-            Region.objects.update_or_create(
-                code=row["code"],
-                defaults={"name": row["name"], "full_name": f"{parent.name}{row['name']}" if row["name"] in (
-                    "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划") else row["name"],
-                    "level": 2, "parent": parent},
-            )
+    load_reference_data(apps)
 
 
 class Migration(migrations.Migration):

@@ -18,11 +18,27 @@ def test_import_roster_command_opens_the_cohort_and_reports_bad_rows(uni, tmp_pa
         encoding="utf-8-sig",
     )
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_roster", str(path), university=uni.code, cohort=2026, stdout=out, stderr=err, verbosity=0)
+    call_command(
+        "import_roster",
+        str(path),
+        university=uni.code,
+        cohort=2026,
+        stdout=out,
+        stderr=err,
+        verbosity=0,
+    )
     assert "1 created" in out.getvalue() and "row 3 [身份证号]" in err.getvalue()
     assert Graduate.objects.filter(university=uni).count() == 1
     assert TaskScope.objects.filter(university=uni, kind="register").count() == 1
-    call_command("import_roster", str(path), university=uni.code, cohort=2026, stdout=out, stderr=err, verbosity=0)
+    call_command(
+        "import_roster",
+        str(path),
+        university=uni.code,
+        cohort=2026,
+        stdout=out,
+        stderr=err,
+        verbosity=0,
+    )
     assert Graduate.objects.filter(university=uni).count() == 1
 
 
@@ -30,8 +46,17 @@ def test_load_demo_is_idempotent_and_prints_every_role(db):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     first = out.getvalue()
-    for username in ("demo-graduate", "demo-college-reviewer", "demo-reviewer", "demo-supervisor", "demo-monitor",
-                     "demo-inspector", "demo-national", "demo-verifier", "demo-admin"):
+    for username in (
+        "demo-graduate",
+        "demo-college-reviewer",
+        "demo-reviewer",
+        "demo-supervisor",
+        "demo-monitor",
+        "demo-inspector",
+        "demo-national",
+        "demo-verifier",
+        "demo-admin",
+    ):
         assert username in first
     count = Graduate.objects.count()
     again = io.StringIO()

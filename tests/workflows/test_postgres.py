@@ -41,7 +41,7 @@ def _run_concurrently(*targets):
         t.join(60)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_reviewers_approving_at_once_give_one_completion(uni, supervisor, reviewer, reviewer_b):
     open_cohort(uni, count=1, actor=supervisor)
     graduate = uni.graduates.get()
@@ -77,7 +77,7 @@ def test_two_reviewers_approving_at_once_give_one_completion(uni, supervisor, re
     assert TaskScope.objects.get(pk=task.pk).status == "done"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_decisions_through_the_pages_show_a_message_not_a_500(
     uni, supervisor, reviewer, reviewer_b
 ):

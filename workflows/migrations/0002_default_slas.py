@@ -1,11 +1,11 @@
 from django.db import migrations
 
-SLAS = {"register": 14 * 24, "correct": 7 * 24, "college_audit": 3 * 24, "university_audit": 3 * 24}
+from workflows.models import DEFAULT_SLA_HOURS
 
 
 def load(apps, schema_editor):
     TaskSLA = apps.get_model("workflows", "TaskSLA")
-    for kind, hours in SLAS.items():
+    for kind, hours in DEFAULT_SLA_HOURS.items():
         TaskSLA.objects.get_or_create(kind=kind, defaults={"hours": hours})
 
 

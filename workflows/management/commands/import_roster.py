@@ -29,13 +29,20 @@ class Command(BaseCommand):
         except University.DoesNotExist:
             raise CommandError(f"No university with code {university}.") from None
         try:
-            rows = RosterValidator(university=university).parse(read_table(path.name, path.read_bytes()))
+            rows = RosterValidator(university=university).parse(
+                read_table(path.name, path.read_bytes())
+            )
         except (OSError, RosterFileError) as exc:
             raise CommandError(str(exc)) from exc
         valid = sum(1 for row in rows if not row.errors)
         with tqdm(total=valid, unit="graduates", disable=options["verbosity"] == 0) as bar:
             result = services.roster_import(
-                university=university, cohort=cohort, rows=rows, actor=None, batch_size=batch_size, progress=bar.update
+                university=university,
+                cohort=cohort,
+                rows=rows,
+                actor=None,
+                batch_size=batch_size,
+                progress=bar.update,
             )
         for error in result.errors:
             self.stderr.write(f"row {error.row} [{error.column}]: {error.message}")
