@@ -271,7 +271,7 @@ class Command(BaseCommand):
     def _print(self, saved: dict):
         out = self.stdout
         out.write("")
-        out.write("Demo accounts (演示账号) — log in at http://127.0.0.1:8000/accounts/login/")
+        out.write("Demo accounts (演示账号) — log in at /accounts/login/ on the address printed below")
         out.write("-" * 78)
         labels = {username: f"{Role(role).label}" for username, _n, role, _o in ACCOUNTS}
         labels["demo-reviewer2"] = f"{Role.UNIVERSITY_REVIEWER.label}（同事，密码同 demo-reviewer）"

@@ -1,0 +1,71 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from cases.models import DestinationCategory, DestinationClass, Region, RegistrationVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_code_tables_are_loaded_with_classes_and_requirements():
+    codes = dict(DestinationCategory.objects.values_list("code", "destination_class"))
+    assert len(codes) == 17
+    assert {c for c, k in codes.items() if k == DestinationClass.NOT_EMPLOYED} == {"70", "71", "72"}
+    assert {c for c, k in codes.items() if k == DestinationClass.FURTHER_STUDY} == {
+        "801",
+        "802",
+        "85",
+    }
+    assert set(
+        DestinationCategory.objects.filter(flexible=True).values_list("code", flat=True)
+    ) == {"12", "75", "76"}
+    assert Region.objects.filter(level=Region.Level.PROVINCE).count() == 34
+    assert Region.objects.get(code="440300").full_name == "深圳市"
+    assert Region.objects.get(code="440300").parent.code == "440000"
+
+
+@pytest.mark.parametrize(
+    ("code", "values", "missing"),
+    [
+        (
+            "10",
+            {},
+            {
+                "employer_name",
+                "employer_credit_code",
+                "employer_nature",
+                "employer_industry",
+                "employer_region",
+                "job_category",
+                "signed_on",
+            },
+        ),
+        ("801", {}, {"study_institution"}),
+        ("85", {"study_institution": "x"}, {"foreign_institution"}),
+        ("70", {}, set()),
+    ],
+)
+def test_each_category_requires_its_own_fields(code, values, missing):
+    version = RegistrationVersion(category=DestinationCategory.objects.get(code=code), **values)
+    if missing:
+        with pytest.raises(ValidationError) as exc:
+            version.clean()
+        assert set(exc.value.message_dict) == missing
+        assert all("时此项必填" in m[0] for m in exc.value.message_dict.values())
+    else:
+        version.clean()
+
+
+def test_a_new_years_codes_are_data():
+    DestinationCategory.objects.filter(code="271").update(valid_to=2025)
+    from cases.selectors import categories_for_cohort
+
+    assert "271" in categories_for_cohort(2025).values_list("code", flat=True)
+    assert "271" not in categories_for_cohort(2026).values_list("code", flat=True)
+
+
+def test_unknown_required_fields_are_refused_in_the_admin():
+    category = DestinationCategory(
+        code="99", name="测试", destination_class="employed", required_fields=["salary"]
+    )
+    with pytest.raises(ValidationError):
+        category.full_clean()
