@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils.translation import gettext as _
+
 from .models import RegistrationVersion
 
 
@@ -12,6 +14,8 @@ def display_value(obj, field_name: str):
         related = getattr(obj, field_name)
         return str(related) if related is not None else None
     value = getattr(obj, field_name)
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     if isinstance(value, datetime.date):
         return value.isoformat()
     if field.choices and value not in (None, ""):
@@ -34,13 +38,16 @@ def mask_mobile(value: str) -> str:
     )
 
 
-def versions_compare(
-    current: RegistrationVersion | None, previous: RegistrationVersion | None
-) -> list[dict]:
-    """Rows of (label, current, previous, changed) over the registration's content fields."""
+# What a verifier needs of the destination: where the graduate went, not the contract.
+VERIFIER_DESTINATION_FIELDS = ("category", "employer_name", "employer_region", "study_institution", "foreign_institution")
+
+
+def versions_compare(current, previous, model=RegistrationVersion, fields=None) -> list[dict]:
+    """Rows of (label, current, previous, changed) over a versioned model's content fields
+    (a registration by default, or archive/hukou details), or over ``fields``."""
     rows = []
-    for name in RegistrationVersion.CONTENT_FIELDS:
-        label = RegistrationVersion._meta.get_field(name).verbose_name
+    for name in fields or model.CONTENT_FIELDS:
+        label = model._meta.get_field(name).verbose_name
         now = display_value(current, name) if current else None
         before = display_value(previous, name) if previous else None
         if now in (None, "") and before in (None, ""):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Region, RegistrationVersion
+from .models import Region, RegistrationVersion, TransferDetails
 from .selectors import categories_for_cohort
 from .validators import normalise_credit_code
 
@@ -60,3 +60,34 @@ class AuditDecisionForm(forms.Form):
                 _("Say why the registration is returned, so the graduate knows what to correct."),
             )
         return data
+
+
+class TransferForm(forms.ModelForm):
+    """Archive transfer and hukou migration details."""
+
+    class Meta:
+        model = TransferDetails
+        fields = TransferDetails.CONTENT_FIELDS
+        widgets = {"hukou_migrate": forms.CheckboxInput()}
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+    def differs_from(self, details) -> bool:
+        """True if what was entered is not exactly the given (approved) details."""
+        if details is None:
+            return True
+        values = self.values()
+        if not values["hukou_migrate"]:
+            values["hukou_type"], values["hukou_address"] = "", ""
+        return any(values[name] != getattr(details, name) for name in self.Meta.fields)
+
+
+class ConfirmForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_(
+            "I authorise hukou and archive-receiving departments to verify this registration "
+            "(核验授权). I can revoke this at any time."
+        ),
+        required=False,
+    )

@@ -16,7 +16,13 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from roles.models import College, Province, University
 
-from .validators import validate_credit_code, validate_id_number, validate_mobile
+from .validators import (
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+    validate_phone,
+    validate_postcode,
+)
 
 # --- Code tables (data, loaded by migrations, editable in the admin) ----------------------
 
@@ -180,6 +186,44 @@ class CaseStatus(models.TextChoices):
     APPROVED = "approved", _("approved")
 
 
+class Cohort(models.Model):
+    """A university's graduating year: its leave-time confirmation window and the date
+    after which registered destinations can no longer be changed (31 August)."""
+
+    university = models.ForeignKey(
+        University, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("university")
+    )
+    year = models.PositiveSmallIntegerField(_("cohort (graduation year)"))
+    leave_opens_on = models.DateField(_("leave-time confirmation opens"), null=True, blank=True)
+    leave_closes_on = models.DateField(_("leave-time confirmation closes"), null=True, blank=True)
+    changes_close_on = models.DateField(_("changes close"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [models.UniqueConstraint(fields=["university", "year"], name="cohort_unique")]
+
+    def __str__(self):
+        return f"{self.university} {self.year}"
+
+    def clean(self):
+        if (
+            self.leave_opens_on
+            and self.leave_closes_on
+            and self.leave_closes_on < self.leave_opens_on
+        ):
+            raise ValidationError(
+                {"leave_closes_on": _("The window cannot close before it opens.")}
+            )
+
+    def leave_window_open(self, day) -> bool:
+        return (
+            bool(self.leave_opens_on)
+            and self.leave_opens_on <= day
+            and (self.leave_closes_on is None or day <= self.leave_closes_on)
+        )
+
+
 class Graduate(models.Model):
     university = models.ForeignKey(
         University, on_delete=models.PROTECT, related_name="graduates", verbose_name=_("university")
@@ -243,6 +287,7 @@ class Graduate(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.UNREGISTERED
     )
+    confirmed_at = models.DateTimeField(_("confirmed at leave time"), null=True, blank=True)
     current_registration = models.ForeignKey(
         "RegistrationVersion",
         null=True,
@@ -357,6 +402,12 @@ class RegistrationVersion(models.Model):
     study_institution = models.CharField(_("升学院校"), max_length=100, blank=True)
     foreign_institution = models.CharField(_("留学院校外文名称"), max_length=200, blank=True)
     remarks = models.CharField(_("remarks"), max_length=500, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=12,
+        choices=[("self", _("self-registered")), ("imported", _("reported by the province"))],
+        default="self",
+    )
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -368,6 +419,7 @@ class RegistrationVersion(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("submitted by"),
@@ -449,6 +501,105 @@ class RegistrationDraft(models.Model):
         return f"draft of {self.graduate_id}"
 
 
+class ArchiveMethod(models.TextChoices):
+    CONFIDENTIAL_MAIL = "confidential_mail", _("机要通信")
+    EMS = "ems", _("EMS 高校学生档案专用")
+
+
+class ArchiveDestination(models.TextChoices):
+    EMPLOYER = "employer", _("就业单位")
+    TALENT_CENTRE = "talent_centre", _("人才服务机构")
+    ORIGIN = "origin", _("生源地人社部门")
+    SCHOOL = "school", _("升学院校")
+    OTHER = "other", _("其他")
+
+
+class HukouMigration(models.TextChoices):
+    TO_EMPLOYER = "to_employer", _("迁往就业地")
+    TO_ORIGIN = "to_origin", _("迁回生源地")
+    TO_SCHOOL = "to_school", _("迁往升学院校")
+    OTHER = "other", _("其他")
+
+
+class TransferDetails(models.Model):
+    """Archive transfer (档案转递) and hukou migration (户口迁移) at leave time.
+
+    Like a registration, each submission is an immutable version audited by the
+    university; the approved one in effect is marked current."""
+
+    graduate = models.ForeignKey(
+        Graduate, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("graduate")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    archive_destination = models.CharField(
+        _("档案转寄类型"), max_length=20, choices=ArchiveDestination.choices
+    )
+    archive_unit = models.CharField(_("档案转寄单位"), max_length=100)
+    archive_address = models.CharField(_("档案转寄地址"), max_length=200)
+    archive_postcode = models.CharField(_("邮编"), max_length=6, validators=[validate_postcode])
+    archive_contact = models.CharField(_("联系人"), max_length=50)
+    archive_phone = models.CharField(_("联系电话"), max_length=30, validators=[validate_phone])
+    archive_method = models.CharField(_("转递方式"), max_length=20, choices=ArchiveMethod.choices)
+    hukou_migrate = models.BooleanField(_("是否迁移户口"), default=False)
+    hukou_type = models.CharField(
+        _("户口迁移类型"), max_length=20, choices=HukouMigration.choices, blank=True
+    )
+    hukou_address = models.CharField(_("户口迁移地址"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
+    )
+    is_current = models.BooleanField(_("current"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    CONTENT_FIELDS = (
+        "archive_destination",
+        "archive_unit",
+        "archive_address",
+        "archive_postcode",
+        "archive_contact",
+        "archive_phone",
+        "archive_method",
+        "hukou_migrate",
+        "hukou_type",
+        "hukou_address",
+    )
+
+    class Meta:
+        ordering = ["graduate", "-number"]
+        verbose_name = _("archive and hukou details")
+        verbose_name_plural = _("archive and hukou details")
+        constraints = [
+            models.UniqueConstraint(fields=["graduate", "number"], name="transfer_version_unique"),
+            models.UniqueConstraint(
+                fields=["graduate"], condition=Q(is_current=True), name="transfer_one_current"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.graduate} transfer v{self.number}"
+
+    def clean(self):
+        errors = {}
+        if self.hukou_migrate:
+            if not self.hukou_type:
+                errors["hukou_type"] = _("Required when the hukou is migrated.")
+            if not self.hukou_address:
+                errors["hukou_address"] = _("Required when the hukou is migrated.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class CaseEvent(models.Model):
     """The case history: one row per state change and per field change."""
 
@@ -465,6 +616,15 @@ class CaseEvent(models.Model):
         PASSED_LEVEL = "passed_level", _("passed first-level audit")
         RETURNED = "returned", _("returned for correction")
         STATUS_CHANGED = "status_changed", _("status changed")
+        IMPORTED = "imported", _("destination reported by the province imported")
+        CONFIRMATION_OPENED = "confirmation_opened", _("leave-time confirmation opened")
+        TRANSFER_SUBMITTED = "transfer_submitted", _("archive and hukou details submitted")
+        TRANSFER_APPROVED = "transfer_approved", _("archive and hukou details approved")
+        TRANSFER_RETURNED = "transfer_returned", _("archive and hukou details returned")
+        CONFIRMED = "confirmed", _("confirmed at leave time")
+        SUPERSEDED = "superseded", _("confirmation superseded")
+        CONSENT_GRANTED = "consent_granted", _("verification authorised")
+        CONSENT_REVOKED = "consent_revoked", _("verification authorisation revoked")
 
     graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -493,7 +653,7 @@ class CaseEvent(models.Model):
 
     @property
     def field_label(self) -> str:
-        for model in (RegistrationVersion, Graduate):
+        for model in (RegistrationVersion, TransferDetails, Graduate):
             try:
                 return str(model._meta.get_field(self.field).verbose_name)
             except FieldDoesNotExist:

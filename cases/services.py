@@ -5,6 +5,8 @@ know about workflow tasks: ``workflows.services`` calls them from inside the
 flow's lock.
 """
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -20,10 +22,12 @@ from .models import (
     CaseAccess,
     CaseEvent,
     CaseStatus,
+    Cohort,
     Graduate,
     RegistrationDraft,
     RegistrationStatus,
     RegistrationVersion,
+    TransferDetails,
 )
 
 
@@ -330,3 +334,148 @@ def activation_codes_export(
         for g in graduates
         if g.user_id in codes
     ]
+
+
+# --- Leave time: cohort window, archive and hukou details, province-reported data -----
+
+
+@transaction.atomic
+def cohort_window_set(*, university, year: int, opens_on, closes_on, actor) -> Cohort:
+    """Set a cohort's leave-time confirmation window; the change deadline defaults to 31 August."""
+    cohort, _created = Cohort.objects.get_or_create(
+        university=university, year=year, defaults={"changes_close_on": datetime.date(year, 8, 31)}
+    )
+    cohort.leave_opens_on, cohort.leave_closes_on = opens_on, closes_on
+    if cohort.changes_close_on is None:
+        cohort.changes_close_on = datetime.date(year, 8, 31)
+    cohort.full_clean()
+    cohort.save()
+    return cohort
+
+
+def confirmation_opened_record(*, graduate_ids: list[int], actor) -> None:
+    now = timezone.now()
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(graduate_id=g, at=now, actor=actor, kind=CaseEvent.Kind.CONFIRMATION_OPENED)
+            for g in graduate_ids
+        ],
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def transfer_submit(*, graduate: Graduate, values: dict, actor) -> TransferDetails:
+    """A new version of the archive and hukou details, pending the university's audit."""
+    previous = graduate.transfers.filter(is_current=True).first()
+    number = (graduate.transfers.aggregate(n=Max("number"))["n"] or 0) + 1
+    now = timezone.now()
+    details = TransferDetails(
+        graduate=graduate, number=number, submitted_at=now, submitted_by=actor, **values
+    )
+    if not details.hukou_migrate:
+        details.hukou_type, details.hukou_address = "", ""
+    details.full_clean(exclude=["graduate"])
+    details.save(force_insert=True)
+    events = [
+        CaseEvent(
+            graduate=graduate,
+            at=now,
+            actor=actor,
+            kind=CaseEvent.Kind.TRANSFER_SUBMITTED,
+            note=f"v{number}",
+        ),
+        *_events_for_changes(
+            graduate=graduate,
+            before=previous,
+            after=details,
+            fields=TransferDetails.CONTENT_FIELDS,
+            actor=actor,
+            at=now,
+        ),
+    ]
+    CaseEvent.objects.bulk_create(events)
+    return details
+
+
+@transaction.atomic
+def transfer_decide(
+    *, graduate: Graduate, actor, approve: bool, reason: str = ""
+) -> TransferDetails:
+    """Approve the pending archive and hukou details (they become current) or return them."""
+    details = graduate.transfers.select_for_update().get(status=RegistrationStatus.PENDING)
+    now = timezone.now()
+    if approve:
+        graduate.transfers.filter(is_current=True).update(is_current=False)
+        details.is_current = True
+    elif not reason.strip():
+        raise ValueError("a return needs a reason")
+    details.status = RegistrationStatus.APPROVED if approve else RegistrationStatus.RETURNED
+    details.decided_at, details.decided_by, details.decision_reason = now, actor, reason.strip()
+    details.save(
+        update_fields=["status", "is_current", "decided_at", "decided_by", "decision_reason"]
+    )
+    kind = CaseEvent.Kind.TRANSFER_APPROVED if approve else CaseEvent.Kind.TRANSFER_RETURNED
+    CaseEvent.objects.create(graduate=graduate, at=now, actor=actor, kind=kind, note=reason.strip())
+    if graduate.user_id and not approve:
+        notify(
+            user_id=graduate.user_id,
+            message=_("Your archive and hukou details were returned: %(reason)s")
+            % {"reason": reason.strip()},
+            url="/",
+        )
+    return details
+
+
+@transaction.atomic
+def registration_import_reported(*, graduate: Graduate, values: dict, actor) -> RegistrationVersion:
+    """A destination the province already reported: recorded as approved, to be confirmed
+    by the graduate at leave time without a new registration."""
+    previous = graduate.current_registration if graduate.current_registration_id else None
+    number = (graduate.registrations.aggregate(n=Max("number"))["n"] or 0) + 1
+    now = timezone.now()
+    version = RegistrationVersion(
+        graduate=graduate,
+        number=number,
+        submitted_at=now,
+        submitted_by=actor,
+        source="imported",
+        status=RegistrationStatus.APPROVED,
+        decided_at=now,
+        decided_by=actor,
+        **values,
+    )
+    version.full_clean(exclude=["graduate"])
+    if previous is not None:
+        RegistrationVersion.objects.filter(pk=previous.pk).update(is_current=False)
+    version.is_current = True
+    version.save(force_insert=True)
+    old_status = graduate.status
+    graduate.current_registration, graduate.status, graduate.updated_at = (
+        version,
+        CaseStatus.APPROVED,
+        now,
+    )
+    graduate.save(update_fields=["current_registration", "status", "updated_at"])
+    CaseEvent.objects.bulk_create(
+        [
+            _status_event(
+                graduate=graduate,
+                kind=CaseEvent.Kind.IMPORTED,
+                actor=actor,
+                at=now,
+                before=old_status,
+                after=CaseStatus.APPROVED,
+                note=f"v{number}",
+            ),
+            *_events_for_changes(
+                graduate=graduate,
+                before=previous,
+                after=version,
+                fields=RegistrationVersion.CONTENT_FIELDS,
+                actor=actor,
+                at=now,
+            ),
+        ]
+    )
+    return version

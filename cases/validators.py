@@ -151,3 +151,14 @@ def validate_postcode(value: str) -> None:
 def validate_mobile(value: str) -> None:
     if not re.fullmatch(r"1[3-9]\d{9}", (value or "").strip()):
         raise ValidationError(_("A mobile number has 11 digits and starts with 1."), code="mobile")
+
+
+def validate_phone(value: str) -> None:
+    """A mobile number, or a landline with its area code (010-12345678, 0571-1234567)."""
+    text = (value or "").strip().replace(" ", "")
+    if re.fullmatch(r"1[3-9]\d{9}", text) or re.fullmatch(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?", text):
+        return
+    raise ValidationError(
+        _("Give a mobile number, or a landline with its area code, such as 010-62751234."),
+        code="phone",
+    )

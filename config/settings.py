@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cases",
     "workflows",
     "notifications",
+    "verification",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Domain settings ----------------------------------------------------------------------
+# Verification lookups (核验): per-account and per-address rates (django-ratelimit), and the
+# lock after repeated failed lookups.
+VERIFY_RATE_USER = env("VERIFY_RATE_USER", "30/m")
+VERIFY_RATE_IP = env("VERIFY_RATE_IP", "120/m")
+VERIFY_FAILURE_LIMIT = envint("VERIFY_FAILURE_LIMIT", 10)
+VERIFY_FAILURE_WINDOW_MINUTES = envint("VERIFY_FAILURE_WINDOW_MINUTES", 30)
+VERIFY_LOCK_MINUTES = envint("VERIFY_LOCK_MINUTES", 30)
+
 # Default workflow page size for inboxes and lists.
 PAGE_SIZE = envint("PAGE_SIZE", 50)
 
@@ -243,5 +252,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("roles.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("workflows.urls")),
+    path("", include("verification.urls")),
     path("admin/", admin.site.urls),
 ]

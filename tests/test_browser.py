@@ -1,18 +1,23 @@
 """The whole loop in a real browser (Debian's Chromium through Playwright) against a live server:
 roster import → activation → register → college audit → university return → correct → approve.
-A screenshot of every page is saved under var/screenshots/."""
+A screenshot of every page is saved under var/screenshots/<test>/."""
 
 import io
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image
 
 from cases.models import CaseStatus, Graduate
+from roles.models import VerifierOrganisation
 
-from .factories import UniversityFactory, member
+from .factories import UniversityFactory, member, open_cohort
+from .workflows.helpers import approve_registration
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,12 +48,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def shot():
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def shot(request):
+    folder = SHOTS / request.node.originalname.removeprefix("test_")
+    folder.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1, 100))
 
     def take(page, name):
-        page.screenshot(path=str(SHOTS / f"{next(counter):02d}-{name}.png"), full_page=True)
+        page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
 
     return take
 
@@ -203,3 +209,124 @@ def test_the_registration_loop_through_the_pages(live_server, browser, shot, bei
     page.goto(f"{live_server.url}/cases/{graduate.pk}/")
     assert "审核通过" in page.locator("[data-testid=timeline]").inner_text()
     shot(page, "case-history")
+    page.context.close()
+
+
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="Debian's chromium is not installed (scripts/bootstrap installs it)",
+)
+def test_confirmation_and_verification_through_the_pages(
+    live_server, browser, shot, beijing, tmp_path
+):
+    university = UniversityFactory(code="19802", name="离校测试大学", province=beijing)
+    supervisor = member("university_supervisor", university=university)
+    reviewer = member("university_reviewer", university=university)
+    org = VerifierOrganisation.objects.create(
+        name="福州市鼓楼区户政科", kind="hukou", province=beijing
+    )
+    verifier = member("verifier", verifier_organisation=org)
+    open_cohort(university, count=1, actor=supervisor)
+    graduate = university.graduates.get()
+    graduate.user.set_password(PASSWORD)
+    graduate.user.save()
+    approve_registration(graduate, reviewer)
+
+    # 1. The supervisor opens the leave window.
+    page = log_in(browser, live_server, supervisor.username)
+    page.goto(f"{live_server.url}/leave/")
+    page.select_option("#id_cohort", "2026")
+    page.fill("#id_opens_on", timezone.localdate().isoformat())
+    page.click("button.primary")
+    assert "已开放 1 项确认任务" in page.locator(".messages").inner_text()
+    shot(page, "leave-window")
+    page.context.close()
+
+    # 2. The graduate enters archive and hukou details and sends them for audit.
+    page = log_in(browser, live_server, graduate.user.username)
+    page.click("a.button.primary")
+    assert "福建测试科技有限公司" in page.input_value("#id_archive_unit")
+    page.fill("#id_archive_unit", "福建测试科技有限公司人力资源部")
+    page.fill("#id_archive_address", "福建省福州市鼓楼区五四路100号")
+    page.fill("#id_archive_postcode", "350001")
+    page.fill("#id_archive_contact", "陈经理")
+    page.fill("#id_archive_phone", "0591-87654321")
+    page.check("#id_hukou_migrate")
+    page.select_option("#id_hukou_type", "to_employer")
+    page.fill("#id_hukou_address", "福建省福州市鼓楼区五四路100号集体户")
+    shot(page, "confirm-details")
+    page.click("button[name=submit_details]")
+    assert "学校将审核您的档案户口信息" in page.locator(".messages").inner_text()
+    graduate_page = page
+
+    # 3. The reviewer approves them.
+    page = log_in(browser, live_server, reviewer.username)
+    page.goto(f"{live_server.url}/tasks/queue/")
+    page.click("table a:has-text('档案户口审核')")
+    shot(page, "audit-transfer")
+    page.check("input[value=approve]")
+    page.click("button.primary")
+    page.context.close()
+
+    # 4. The graduate confirms and downloads the form.
+    page = graduate_page
+    page.goto(f"{live_server.url}/")
+    page.click("a.button.primary")
+    page.check("#id_consent")
+    page.click("button[name=confirm]")
+    transfer_no = page.locator("[data-testid=transfer-no]").inner_text().strip()
+    assert len(transfer_no) == 18
+    shot(page, "confirmed")
+    page.click("text=毕业去向登记信息表")
+    verification_no = page.locator("[data-testid=verification-no]").inner_text().strip()
+    shot(page, "form")
+    with page.expect_download() as download:
+        page.click("text=下载 PDF")
+    pdf = tmp_path / "form.pdf"
+    pdf.write_bytes(Path(download.value.path()).read_bytes())
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
+    from pyzbar.pyzbar import decode
+
+    qr_url = decode(Image.open(next(tmp_path.glob("page*.png"))))[0].data.decode()
+    qr_path = "/" + qr_url.split("://", 1)[1].split("/", 1)[1]
+
+    # 5. A verifier verifies by name + number, and by the QR code.
+    vpage = log_in(browser, live_server, verifier.username)
+    vpage.goto(f"{live_server.url}/verify/")
+    vpage.fill("#id_name", graduate.name)
+    vpage.fill("#id_number", verification_no)
+    vpage.click("button.primary")
+    assert vpage.locator("[data-testid=verify-result]").get_attribute("data-result") == "valid"
+    assert (
+        "福建测试科技有限公司人力资源部"
+        in vpage.locator("[data-testid=verify-result]").inner_text()
+    )
+    shot(vpage, "verify-valid")
+    vpage.goto(f"{live_server.url}{qr_path}")
+    assert vpage.locator("[data-testid=verify-result]").get_attribute("data-result") == "valid"
+    shot(vpage, "verify-qr")
+
+    # 6. The graduate sees the lookups and revokes the authorisation.
+    page.goto(f"{live_server.url}/cases/{graduate.pk}/")
+    assert "福州市鼓楼区户政科" in page.locator("[data-testid=lookups]").inner_text()
+    page.click("[data-testid=revoke]")
+    shot(page, "revoked")
+
+    # 7. The verifier now reads "not authorised", and nothing more.
+    vpage.goto(f"{live_server.url}/verify/")
+    vpage.fill("#id_name", graduate.name)
+    vpage.fill("#id_number", transfer_no)
+    vpage.click("button.primary")
+    result = vpage.locator("[data-testid=verify-result]")
+    assert result.get_attribute("data-result") == "not_authorised"
+    assert "福建测试科技" not in result.inner_text()
+    shot(vpage, "verify-not-authorised")
+
+    # 8. Anyone scanning the QR code without logging in sees only validity, university and year.
+    anonymous = browser.new_context().new_page()
+    anonymous.goto(f"{live_server.url}{qr_path}")
+    assert graduate.name not in anonymous.content() and "离校测试大学" in anonymous.content()
+    shot(anonymous, "qr-public")

@@ -33,6 +33,11 @@ class CaseFlowMixin:
     def human_task_created(self, activation):
         scope.scope_create(activation)
 
+    def open_case(self, activation, graduate):
+        activation.process.artifact = graduate
+        scope.remember_graduate(activation.process, graduate)
+        return activation.process
+
 
 class RegistrationFlow(CaseFlowMixin, Flow):
     """Destination registration
@@ -87,13 +92,46 @@ class RegistrationFlow(CaseFlowMixin, Flow):
 
     registration_approved = nodes.End()
 
-    def open_case(self, activation, graduate):
-        activation.process.artifact = graduate
-        scope.remember_graduate(activation.process, graduate)
-        return activation.process
-
     def uses_college_audit(self, activation):
         return scope.graduate_for(activation.process).university.audit_levels == 2
 
     def was_returned(self, activation):
         return scope.graduate_status(activation.process) == CaseStatus.RETURNED
+
+
+class LeaveConfirmationFlow(CaseFlowMixin, Flow):
+    """Leave-time confirmation
+
+    At leave time the graduate confirms their destination, archive transfer and hukou
+    migration. Changed archive or hukou details go to the university's audit first;
+    a destination change goes through a change request. Once nothing is pending the
+    graduate confirms, and the registration form with its numbers is issued.
+    """
+
+    process_title = _("Leave-time confirmation")
+
+    start = nodes.StartHandle(this.open_case).Next(this.confirm_leave)
+
+    confirm_leave = (
+        nodes.View(None)
+        .Annotation(title=TaskKind.CONFIRM_LEAVE.label)
+        .Assign(this.graduate_user)
+        .onCreate(this.human_task_created)
+        .Next(this.route_details)
+    )
+
+    route_details = (
+        nodes.If(this.details_pending).Then(this.audit_transfer).Else(this.leave_confirmed)
+    )
+
+    audit_transfer = (
+        nodes.View(None)
+        .Annotation(title=TaskKind.AUDIT_TRANSFER.label)
+        .onCreate(this.human_task_created)
+        .Next(this.confirm_leave)
+    )
+
+    leave_confirmed = nodes.End()
+
+    def details_pending(self, activation):
+        return scope.transfer_pending(activation.process)

@@ -102,3 +102,29 @@ class ActivationCodesForm(forms.Form):
         self.fields["college"].choices = [("", _("all colleges"))] + [
             (c.pk, c.name) for c in colleges
         ]
+
+
+class LeaveWindowForm(forms.Form):
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort (graduation year)"), coerce=int, choices=_cohort_choices
+    )
+    opens_on = forms.DateField(
+        label=_("Confirmation opens on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closes_on = forms.DateField(
+        label=_("Confirmation closes on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", _("The window cannot close before it opens."))
+        return data
+
+
+class CohortForm(forms.Form):
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort (graduation year)"), coerce=int, choices=_cohort_choices
+    )

@@ -35,6 +35,8 @@ class TaskKind(models.TextChoices):
     CORRECT = "correct", _("Correct registration")
     COLLEGE_AUDIT = "college_audit", _("College audit")
     UNIVERSITY_AUDIT = "university_audit", _("University audit")
+    CONFIRM_LEAVE = "confirm_leave", _("Confirm at leave time")
+    AUDIT_TRANSFER = "audit_transfer", _("Archive and hukou audit")
 
 
 # Who may claim a task of each kind (graduate tasks are assigned on creation).
@@ -43,6 +45,8 @@ KIND_CANDIDATE_ROLE = {
     TaskKind.CORRECT: Role.GRADUATE,
     TaskKind.COLLEGE_AUDIT: Role.COLLEGE_REVIEWER,
     TaskKind.UNIVERSITY_AUDIT: Role.UNIVERSITY_REVIEWER,
+    TaskKind.CONFIRM_LEAVE: Role.GRADUATE,
+    TaskKind.AUDIT_TRANSFER: Role.UNIVERSITY_REVIEWER,
 }
 
 

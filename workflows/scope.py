@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from cases.models import Graduate
+from cases.models import Graduate, TransferDetails
 
 from .models import KIND_CANDIDATE_ROLE, ScopeStatus, TaskScope, TaskSLA
 
@@ -44,6 +44,12 @@ def graduate_status(process) -> str:
         .values_list("status", flat=True)
         .get()
     )
+
+
+def transfer_pending(process) -> bool:
+    return TransferDetails.objects.filter(
+        graduate_id=process.artifact_object_id, status="pending"
+    ).exists()
 
 
 def graduate_owner(activation):

@@ -10,6 +10,7 @@ process on. A task already taken or finished by someone else raises
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,16 +20,18 @@ from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
 from cases import services as case_services
-from cases.models import CaseEvent, Graduate
+from cases.models import CaseEvent, CaseStatus, Cohort, Graduate
 from cases.roster import ParsedRow, RowError
 from roles import services as role_services
+from verification import services as verification_services
 
 from . import scope
-from .flows import RegistrationFlow
-from .models import CaseProcess, TaskKind, TaskScope
+from .flows import LeaveConfirmationFlow, RegistrationFlow
+from .models import ACTIVE_STATUSES, CaseProcess, TaskKind, TaskScope
 
 AUDIT_KINDS = (TaskKind.COLLEGE_AUDIT, TaskKind.UNIVERSITY_AUDIT)
 GRADUATE_KINDS = (TaskKind.REGISTER, TaskKind.CORRECT)
+REGISTRATION_KINDS = (*GRADUATE_KINDS, *AUDIT_KINDS)
 
 
 class TaskNotAvailable(Exception):
@@ -38,17 +41,18 @@ class TaskNotAvailable(Exception):
 # --- Cohort opening ---------------------------------------------------------------------------
 
 
-def registration_open_bulk(*, graduates: list[Graduate]) -> list[Task]:
-    """Start a registration process for each new graduate, in bulk.
+def processes_open_bulk(*, flow, graduates: list[Graduate], first: str) -> list[Task]:
+    """Start a process of ``flow`` for each graduate, in bulk, with its first task ``first``
+    (a human task assigned to the graduate).
 
-    Writes exactly the rows ``RegistrationFlow.start.run(graduate=g)`` writes (the
-    process, its done start task, the register task assigned to the graduate and the
-    link between them) plus the task-scope rows, a few statements per batch instead
-    of a dozen per graduate. ``tests/workflows/test_open.py`` holds the two side by side.
+    Writes exactly the rows ``flow.start.run(graduate=g)`` writes (the process, its done
+    start task, the first task assigned to the graduate and the link between them) plus
+    the task-scope rows, a few statements per batch instead of a dozen per graduate.
+    ``tests/workflows/test_open.py`` holds the two side by side.
     """
     if not graduates:
         return []
-    flow = RegistrationFlow
+    node = flow.instance.node(first)
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(Graduate)
     token = Token("start")
@@ -83,12 +87,12 @@ def registration_open_bulk(*, graduates: list[Graduate]) -> list[Task]:
         ],
         batch_size=1000,
     )
-    registers = Task.objects.bulk_create(
+    firsts = Task.objects.bulk_create(
         [
             Task(
                 process_id=p.pk,
-                flow_task=flow.register,
-                flow_task_type=flow.register.task_type,
+                flow_task=node,
+                flow_task_type=node.task_type,
                 status=STATUS.ASSIGNED if g.user_id else STATUS.NEW,
                 owner_id=g.user_id,
                 created=now,
@@ -101,18 +105,23 @@ def registration_open_bulk(*, graduates: list[Graduate]) -> list[Task]:
     )
     link = Task.previous.through
     link.objects.bulk_create(
-        [link(from_task_id=r.pk, to_task_id=s.pk) for r, s in zip(registers, starts, strict=True)],
+        [link(from_task_id=f.pk, to_task_id=s.pk) for f, s in zip(firsts, starts, strict=True)],
         batch_size=2000,
     )
-    due_at = scope.sla_due(TaskKind.REGISTER, now)
+    due_at = scope.sla_due(first, now)
     TaskScope.objects.bulk_create(
         [
-            scope.scope_row(task=r, graduate=g, kind=TaskKind.REGISTER, due_at=due_at)
-            for r, g in zip(registers, graduates, strict=True)
+            scope.scope_row(task=f, graduate=g, kind=first, due_at=due_at)
+            for f, g in zip(firsts, graduates, strict=True)
         ],
         batch_size=1000,
     )
-    return registers
+    return firsts
+
+
+def registration_open_bulk(*, graduates: list[Graduate]) -> list[Task]:
+    """Open the registration process of new graduates (their "register" task)."""
+    return processes_open_bulk(flow=RegistrationFlow, graduates=graduates, first=TaskKind.REGISTER)
 
 
 @dataclass
@@ -344,5 +353,201 @@ def audit_decide(*, task_id: int, user, approve: bool, reason: str = "") -> None
             scope.remember_graduate(activation.process, graduate)
             activation.execute()
             scope.scope_sync(activation.task)
+            if approve and kind == TaskKind.UNIVERSITY_AUDIT:
+                confirmation_open_if_due(graduate=graduate, actor=user)
 
     _locked(action)
+
+
+# --- Leave-time confirmation --------------------------------------------------------------------
+
+LEAVE_KINDS = (TaskKind.CONFIRM_LEAVE, TaskKind.AUDIT_TRANSFER)
+
+
+def _awaiting_confirmation(graduates):
+    """Approved graduates with no confirmation in effect and no confirmation under way."""
+    under_way = TaskScope.objects.filter(kind__in=LEAVE_KINDS, status__in=ACTIVE_STATUSES).values(
+        "graduate_id"
+    )
+    return graduates.filter(status=CaseStatus.APPROVED, confirmed_at__isnull=True).exclude(
+        pk__in=under_way
+    )
+
+
+def _leave_open_for(graduates: list[Graduate], actor) -> int:
+    processes_open_bulk(
+        flow=LeaveConfirmationFlow, graduates=graduates, first=TaskKind.CONFIRM_LEAVE
+    )
+    case_services.confirmation_opened_record(graduate_ids=[g.pk for g in graduates], actor=actor)
+    return len(graduates)
+
+
+def leave_confirmation_open(*, university, cohort: int, opens_on, closes_on, actor) -> int:
+    """Set the cohort's leave window; when it is open, open a "confirm at leave time" task
+    for every graduate with an approved registration. Returns the number opened.
+    Running it again opens tasks only for graduates approved since."""
+    window = case_services.cohort_window_set(
+        university=university, year=cohort, opens_on=opens_on, closes_on=closes_on, actor=actor
+    )
+    return _leave_open_cohort(window, today=timezone.localdate(), actor=actor)
+
+
+def leave_confirmation_open_due(*, today=None) -> int:
+    """Open confirmations of every cohort whose window is open (a daily sweep; idempotent)."""
+    today = today or timezone.localdate()
+    return sum(
+        _leave_open_cohort(window, today=today, actor=None)
+        for window in Cohort.objects.filter(leave_opens_on__lte=today).select_related("university")
+    )
+
+
+def _leave_open_cohort(window: Cohort, *, today, actor) -> int:
+    if not window.leave_window_open(today):
+        return 0
+    graduates = (
+        _awaiting_confirmation(
+            Graduate.objects.filter(university_id=window.university_id, cohort=window.year)
+        )
+        .select_related("current_registration__category")
+        .order_by("pk")
+    )
+    opened = 0
+    while batch := list(graduates[:1000]):
+        with transaction.atomic():
+            opened += _leave_open_for(batch, actor)
+    return opened
+
+
+def confirmation_open_if_due(*, graduate: Graduate, actor) -> bool:
+    """Open the graduate's confirmation if their cohort's window is open (after an approval)."""
+    window = Cohort.objects.filter(
+        university_id=graduate.university_id, year=graduate.cohort
+    ).first()
+    if window is None or not window.leave_window_open(timezone.localdate()):
+        return False
+    graduates = list(
+        _awaiting_confirmation(Graduate.objects.filter(pk=graduate.pk)).select_related(
+            "current_registration__category"
+        )
+    )
+    return bool(graduates) and _leave_open_for(graduates, actor) == 1
+
+
+def _pending_other_than(task_id: int, graduate_id: int) -> bool:
+    return (
+        TaskScope.objects.filter(graduate_id=graduate_id, status__in=ACTIVE_STATUSES)
+        .exclude(pk=task_id)
+        .exists()
+    )
+
+
+def leave_details_submit(*, task_id: int, user, values: dict):
+    """The graduate submits new archive and hukou details; they go to the university's audit."""
+
+    def action():
+        with _activation(task_id) as activation:
+            _start_own_task(activation, user, (TaskKind.CONFIRM_LEAVE,))
+            graduate = Graduate.objects.get(pk=activation.process.artifact_object_id)
+            details = case_services.transfer_submit(graduate=graduate, values=values, actor=user)
+            scope.remember_graduate(activation.process, graduate)
+            activation.execute()
+            scope.scope_sync(activation.task)
+            return details
+
+    return _locked(action)
+
+
+def leave_confirm(*, task_id: int, user, consent: bool):
+    """The graduate confirms destination, archive transfer and hukou migration; the numbers
+    and the QR code are issued. Refused while anything is pending (notice 一(三))."""
+
+    def action():
+        with _activation(task_id) as activation:
+            _start_own_task(activation, user, (TaskKind.CONFIRM_LEAVE,))
+            graduate = Graduate.objects.select_related("university", "current_registration").get(
+                pk=activation.process.artifact_object_id
+            )
+            if _pending_other_than(task_id, graduate.pk):
+                raise verification_services.ConfirmationNotPossible(
+                    _(
+                        "Something is still pending on your case (an audit or a change); confirm once it is settled."
+                    )
+                )
+            confirmation = verification_services.confirmation_issue(
+                graduate=graduate, actor=user, consent=consent
+            )
+            scope.remember_graduate(activation.process, graduate)
+            activation.execute()
+            scope.scope_sync(activation.task)
+            return confirmation
+
+    return _locked(action)
+
+
+def transfer_audit_decide(*, task_id: int, user, approve: bool, reason: str = "") -> None:
+    """Approve or return the graduate's archive and hukou details; either way the graduate
+    gets their confirmation task back."""
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValueError(_("A return needs a reason."))
+
+    def action():
+        with _activation(task_id) as activation:
+            _start_own_task(activation, user, (TaskKind.AUDIT_TRANSFER,), claim_if_open=True)
+            graduate = Graduate.objects.select_related(
+                "university", "current_registration__category"
+            ).get(pk=activation.process.artifact_object_id)
+            case_services.transfer_decide(
+                graduate=graduate, actor=user, approve=approve, reason=reason
+            )
+            scope.remember_graduate(activation.process, graduate)
+            activation.execute()
+            scope.scope_sync(activation.task)
+
+    _locked(action)
+
+
+def reported_import(*, university, cohort: int, rows: list[dict], actor) -> RosterResult:
+    """Destinations a province already reported, by 学号: recorded as approved versions; the
+    graduate only confirms them at leave time. An open registration of the graduate is
+    cancelled, since it is no longer needed."""
+    result = RosterResult()
+    by_number = {
+        g.student_no: g
+        for g in Graduate.objects.filter(
+            university=university, cohort=cohort, student_no__in=[r["student_no"] for r in rows]
+        )
+    }
+    for row in rows:
+        graduate = by_number.get(row["student_no"])
+        if graduate is None:
+            result.errors.append(
+                RowError(
+                    row["row"], "学号", _("No graduate with this student number in the cohort.")
+                )
+            )
+            continue
+        with transaction.atomic():
+            _cancel_registration(graduate)
+            try:
+                case_services.registration_import_reported(
+                    graduate=graduate, values=row["values"], actor=actor
+                )
+            except ValidationError as exc:
+                transaction.set_rollback(True)
+                for field, messages in exc.message_dict.items():
+                    result.errors.append(RowError(row["row"], field, "；".join(messages)))
+                continue
+            result.created += 1
+            confirmation_open_if_due(graduate=graduate, actor=actor)
+    return result
+
+
+def _cancel_registration(graduate: Graduate) -> None:
+    for row in TaskScope.objects.filter(
+        graduate=graduate, status__in=ACTIVE_STATUSES, kind__in=REGISTRATION_KINDS
+    ):
+        process = CaseProcess.objects.get(pk=row.process_id)
+        RegistrationFlow.instance.cancel(process)
+        for task in Task.objects.filter(process_id=process.pk):
+            scope.scope_sync(task)

@@ -14,4 +14,6 @@ urlpatterns = [
     path("roster/", views.roster_import, name="roster"),
     re_path(r"^roster/template\.(?P<fmt>xlsx|csv)$", views.roster_template, name="roster_template"),
     path("roster/activation-codes/", views.activation_codes, name="activation_codes"),
+    path("leave/", views.leave_window, name="leave"),
+    path("leave/transfers/", views.transfer_list, name="transfers"),
 ]

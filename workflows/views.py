@@ -18,15 +18,31 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.display import mask_id_number, mask_mobile, versions_compare
 from cases.exports import xlsx_response
-from cases.forms import AuditDecisionForm, RegistrationForm
-from cases.models import CaseStatus, Graduate, RegistrationDraft, RegistrationStatus
+from cases.forms import AuditDecisionForm, ConfirmForm, RegistrationForm, TransferForm
+from cases.models import (
+    ArchiveDestination,
+    ArchiveMethod,
+    CaseStatus,
+    Graduate,
+    RegistrationDraft,
+    RegistrationStatus,
+    TransferDetails,
+)
 from roles.decorators import role_required
 from roles.models import College, Role
 from roles.scope import scope_for_user
+from verification import selectors as verification_selectors
+from verification.services import ConfirmationNotPossible
 
 from . import selectors, services
-from .forms import ActivationCodesForm, InboxFilterForm, RosterUploadForm
-from .models import ScopeStatus
+from .forms import (
+    ActivationCodesForm,
+    CohortForm,
+    InboxFilterForm,
+    LeaveWindowForm,
+    RosterUploadForm,
+)
+from .models import ScopeStatus, TaskKind
 
 REVIEWER_ROLES = (Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER)
 
@@ -177,12 +193,13 @@ def task_unclaim(request, task_id):
 @require_http_methods(["GET", "POST"])
 @login_required
 def task_detail(request, task_id):
+    """One URL for every task; the page depends on the task's kind."""
     row = selectors.task_for_user(request.user, task_id)
-    if row.kind in services.GRADUATE_KINDS:
+    if row.kind in GRADUATE_TASK_PAGES:
         if row.assignee_id != request.user.pk:
             return redirect("workflows:case", graduate_id=row.graduate_id)
-        return _registration_task(request, row)
-    return _audit_task(request, row)
+        return GRADUATE_TASK_PAGES[row.kind](request, row)
+    return REVIEWER_TASK_PAGES[row.kind](request, row)
 
 
 def _registration_task(request, row):
@@ -248,7 +265,10 @@ def _required_map(cohort: int) -> dict:
     return {c.pk: c.required_fields for c in case_selectors.categories_for_cohort(cohort)}
 
 
-def _audit_task(request, row):
+def _audit_task(
+    request, row, *, decide=services.audit_decide, template="workflows/audit.html", extra=None
+):
+    """A reviewer's decision page: approve, or return with a reason."""
     scope = scope_for_user(request.user)
     graduate = case_selectors.case_for_user(request.user, row.graduate_id)
     can_decide = row.status in (ScopeStatus.OPEN, ScopeStatus.ASSIGNED) and (
@@ -260,7 +280,7 @@ def _audit_task(request, row):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.audit_decide(
+                decide(
                     task_id=row.pk,
                     user=request.user,
                     approve=form.cleaned_data["decision"] == "approve",
@@ -279,11 +299,126 @@ def _audit_task(request, row):
     case_services.case_access_record(
         graduate_ids=[graduate.pk], user=request.user, action="audit_view", ip=_client_ip(request)
     )
+    context = {**_case_context(graduate), "row": row, "form": form, "can_decide": can_decide}
+    if extra:
+        context.update(extra(graduate))
+    return render(request, template, context)
+
+
+def _transfer_audit_task(request, row):
+    return _audit_task(request, row, decide=services.transfer_audit_decide, extra=_transfer_context)
+
+
+def _transfer_context(graduate) -> dict:
+    pending = graduate.transfers.filter(status=RegistrationStatus.PENDING).first()
+    current = graduate.transfers.filter(is_current=True).first()
+    return {
+        "transfer_comparison": versions_compare(pending, current, model=TransferDetails),
+        "transfer_pending": pending,
+        "transfer_current": current,
+    }
+
+
+def _confirm_leave_task(request, row):
+    """The graduate checks destination, archive transfer and hukou migration, sends changed
+    details to the university's audit, or confirms when nothing is pending."""
+    graduate = case_selectors.case_for_user(request.user, row.graduate_id)
+    if row.status != ScopeStatus.ASSIGNED:
+        messages.info(request, _("This task is finished."))
+        return redirect("workflows:case", graduate_id=graduate.pk)
+    approved = graduate.transfers.filter(is_current=True).first()
+    latest = graduate.transfers.order_by("-number").first()
+    pending_tasks = [t for t in selectors.case_tasks(graduate.pk) if t.is_active and t.pk != row.pk]
+    confirm_form = ConfirmForm(request.POST or None, initial={"consent": True})
+    if request.method == "POST":
+        form = TransferForm(request.POST)
+        if form.is_valid():
+            try:
+                if "submit_details" in request.POST:
+                    services.leave_details_submit(
+                        task_id=row.pk, user=request.user, values=form.values()
+                    )
+                    messages.success(
+                        request,
+                        _("Submitted. Your university will check your archive and hukou details."),
+                    )
+                    return redirect("home")
+                if form.differs_from(approved):
+                    messages.error(
+                        request,
+                        _(
+                            "Your archive or hukou details changed: submit them for audit first, then confirm."
+                        ),
+                    )
+                elif confirm_form.is_valid():
+                    confirmation = services.leave_confirm(
+                        task_id=row.pk,
+                        user=request.user,
+                        consent=confirm_form.cleaned_data["consent"],
+                    )
+                    messages.success(
+                        request,
+                        _(
+                            "Confirmed. Your transfer number is %(no)s; your registration form is ready."
+                        )
+                        % {"no": confirmation.transfer_no},
+                    )
+                    return redirect("workflows:case", graduate_id=graduate.pk)
+            except (services.TaskNotAvailable, ConfirmationNotPossible) as exc:
+                messages.error(request, str(exc))
+        else:
+            messages.error(
+                request, _("Please correct the fields marked below; nothing you typed was lost.")
+            )
+    else:
+        form = TransferForm(initial=_transfer_initial(graduate, approved or latest))
     return render(
         request,
-        "workflows/audit.html",
-        {**_case_context(graduate), "row": row, "form": form, "can_decide": can_decide},
+        "workflows/confirm_leave.html",
+        {
+            "row": row,
+            "graduate": graduate,
+            "form": form,
+            "confirm_form": confirm_form,
+            "destination": versions_compare(graduate.current_registration, None),
+            "approved": approved,
+            "returned": latest
+            if latest is not None and latest.status == RegistrationStatus.RETURNED
+            else None,
+            "pending_tasks": pending_tasks,
+        },
     )
+
+
+def _transfer_initial(graduate, details) -> dict:
+    if details is not None:
+        return {name: getattr(details, name) for name in TransferForm.Meta.fields}
+    registration = graduate.current_registration
+    initial = {"archive_method": ArchiveMethod.CONFIDENTIAL_MAIL}
+    if registration is not None and registration.employer_name:
+        initial.update(
+            archive_destination=ArchiveDestination.EMPLOYER,
+            archive_unit=registration.employer_name,
+            archive_address=registration.employer_address,
+        )
+    elif registration is not None and registration.study_institution:
+        initial.update(
+            archive_destination=ArchiveDestination.SCHOOL,
+            archive_unit=registration.study_institution,
+        )
+    return initial
+
+
+GRADUATE_TASK_PAGES = {
+    TaskKind.REGISTER: _registration_task,
+    TaskKind.CORRECT: _registration_task,
+    TaskKind.CONFIRM_LEAVE: _confirm_leave_task,
+}
+REVIEWER_TASK_PAGES = {
+    TaskKind.COLLEGE_AUDIT: _audit_task,
+    TaskKind.UNIVERSITY_AUDIT: _audit_task,
+    TaskKind.AUDIT_TRANSFER: _transfer_audit_task,
+}
 
 
 def _case_context(graduate):
@@ -350,7 +485,10 @@ def case_detail(request, graduate_id):
         )
     context = _case_context(graduate)
     context["own"] = own
+    context["confirmation"] = verification_selectors.current_confirmation(graduate)
     if own:
+        context["consent"] = verification_selectors.consent_of(graduate)
+        context["lookups"] = verification_selectors.lookups_of(graduate)[:50]
         context["masked_id"] = graduate.id_number
         context["masked_mobile"] = graduate.mobile
         context["open_task"] = selectors.active_task_of_case(
@@ -442,4 +580,95 @@ def activation_codes(request):
             )
     return render(
         request, "workflows/activation_codes.html", {"form": form, "university": university}
+    )
+
+
+# --- Leave time ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.UNIVERSITY_SUPERVISOR)
+def leave_window(request):
+    """Set a cohort's leave-time window; confirmation tasks open for approved graduates."""
+    university = _supervised_university(request)
+    form = LeaveWindowForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        opened = services.leave_confirmation_open(
+            university=university,
+            cohort=data["cohort"],
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            actor=request.user,
+        )
+        messages.success(
+            request, _("Leave window saved; %(n)d confirmation task(s) opened.") % {"n": opened}
+        )
+        return redirect("workflows:leave")
+    cohorts = university.cohorts.order_by("-year")
+    return render(
+        request,
+        "workflows/leave_window.html",
+        {"form": form, "university": university, "cohorts": cohorts},
+    )
+
+
+@role_required(Role.UNIVERSITY_SUPERVISOR, Role.UNIVERSITY_REVIEWER)
+def transfer_list(request):
+    """The archive transfer list (档案转递单) of a cohort, on the page or as XLSX."""
+    scope = scope_for_user(request.user)
+    university_id = sorted(
+        scope.ids(Role.UNIVERSITY_SUPERVISOR) | scope.ids(Role.UNIVERSITY_REVIEWER)
+    )[0]
+    form = CohortForm(request.GET or None)
+    rows = None
+    if form.is_valid():
+        confirmations = verification_selectors.transfer_list(
+            university_id=university_id, cohort=form.cleaned_data["cohort"]
+        )
+        if request.GET.get("format") == "xlsx":
+            case_services.case_access_record(
+                graduate_ids=[c.graduate_id for c in confirmations],
+                user=request.user,
+                action="transfer_list_export",
+                ip=_client_ip(request),
+            )
+            return xlsx_response(
+                filename=f"archive-transfer-{form.cleaned_data['cohort']}.xlsx",
+                title="档案转递单",
+                headers=[
+                    "学号",
+                    "姓名",
+                    "院系",
+                    "转递编号",
+                    "档案转寄单位",
+                    "档案转寄地址",
+                    "邮编",
+                    "联系人",
+                    "联系电话",
+                    "转递方式",
+                ],
+                rows=(
+                    [
+                        c.graduate.student_no,
+                        c.graduate.name,
+                        c.graduate.college.name,
+                        c.transfer_no,
+                        c.transfer.archive_unit,
+                        c.transfer.archive_address,
+                        c.transfer.archive_postcode,
+                        c.transfer.archive_contact,
+                        c.transfer.archive_phone,
+                        c.transfer.get_archive_method_display(),
+                    ]
+                    for c in confirmations
+                ),
+            )
+        rows = Paginator(confirmations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflows/transfer_list.html",
+        {"form": form, "page": rows, "query": query.urlencode()},
     )

@@ -41,3 +41,50 @@ def decide(graduate, user, *, approve=True, reason=""):
     task = open_task(graduate, "college_audit", "university_audit")
     services.audit_decide(task_id=task.pk, user=user, approve=approve, reason=reason)
     return task
+
+
+TRANSFER_VALUES = {
+    "archive_destination": "employer",
+    "archive_unit": "福建测试科技有限公司人力资源部",
+    "archive_address": "福建省福州市鼓楼区五四路100号",
+    "archive_postcode": "350001",
+    "archive_contact": "陈经理",
+    "archive_phone": "0591-87654321",
+    "archive_method": "confidential_mail",
+    "hukou_migrate": True,
+    "hukou_type": "to_employer",
+    "hukou_address": "福建省福州市鼓楼区五四路100号集体户",
+}
+
+
+def approve_registration(graduate, reviewer):
+    submit(graduate)
+    decide(graduate, reviewer, approve=True)
+    graduate.refresh_from_db()
+    return graduate
+
+
+def open_leave_window(university, supervisor, cohort=2026):
+    import datetime
+
+    from django.utils import timezone
+
+    return services.leave_confirmation_open(
+        university=university,
+        cohort=cohort,
+        opens_on=timezone.localdate() - datetime.timedelta(days=1),
+        closes_on=None,
+        actor=supervisor,
+    )
+
+
+def confirm(graduate, reviewer, *, consent=True, **transfer):
+    """Submit archive/hukou details, have them approved, and confirm: returns the confirmation."""
+    task = open_task(graduate, "confirm_leave")
+    services.leave_details_submit(
+        task_id=task.pk, user=graduate.user, values={**TRANSFER_VALUES, **transfer}
+    )
+    audit = open_task(graduate, "audit_transfer")
+    services.transfer_audit_decide(task_id=audit.pk, user=reviewer, approve=True)
+    task = open_task(graduate, "confirm_leave")
+    return services.leave_confirm(task_id=task.pk, user=graduate.user, consent=consent)

@@ -195,6 +195,7 @@ class Command(BaseCommand):
 
         # Some cases further along, so every inbox has something in it.
         self._advance(graduates[2:22], rng=rng)
+        passwords["verification"] = self._leave_time(main, cohort, supervisor)
         # One graduate left to activate, with a code printed below.
         pending = graduates[1]
         code = role_services.activation_codes_issue(
@@ -266,12 +267,57 @@ class Command(BaseCommand):
                     reason="签约日期与就业协议不一致，请核对后重新提交。",
                 )
 
+    def _leave_time(self, university, cohort, supervisor) -> dict:
+        """Open the leave window and let two approved graduates confirm, so that a verifier
+        has something to verify."""
+        services.leave_confirmation_open(
+            university=university,
+            cohort=cohort,
+            opens_on=timezone.localdate(),
+            closes_on=None,
+            actor=supervisor,
+        )
+        reviewer = get_user_model().objects.get(username="demo-reviewer")
+        confirmed = None
+        for task in TaskScope.objects.filter(
+            university=university, kind="confirm_leave", status="assigned"
+        )[:2]:
+            graduate = task.graduate
+            registration = graduate.current_registration
+            services.leave_details_submit(
+                task_id=task.pk,
+                user=graduate.user,
+                values={
+                    "archive_destination": "employer" if registration.employer_name else "origin",
+                    "archive_unit": registration.employer_name or "生源地人力资源和社会保障局",
+                    "archive_address": "北京市海淀区中关村大街1号",
+                    "archive_postcode": "100080",
+                    "archive_contact": "人事处",
+                    "archive_phone": "010-62751234",
+                    "archive_method": "confidential_mail",
+                    "hukou_migrate": False,
+                    "hukou_type": "",
+                    "hukou_address": "",
+                },
+            )
+            audit = TaskScope.objects.get(graduate=graduate, kind="audit_transfer", status="open")
+            services.transfer_audit_decide(task_id=audit.pk, user=reviewer, approve=True)
+            final = TaskScope.objects.get(
+                graduate=graduate, kind="confirm_leave", status="assigned"
+            )
+            confirmed = services.leave_confirm(task_id=final.pk, user=graduate.user, consent=True)
+        if confirmed is None:
+            return {}
+        return {"name": confirmed.graduate.name, "transfer_no": confirmed.transfer_no}
+
     # --- output ------------------------------------------------------------------------------
 
     def _print(self, saved: dict):
         out = self.stdout
         out.write("")
-        out.write("Demo accounts (演示账号) — log in at /accounts/login/ on the address printed below")
+        out.write(
+            "Demo accounts (演示账号) — log in at /accounts/login/ on the address printed below"
+        )
         out.write("-" * 78)
         labels = {username: f"{Role(role).label}" for username, _n, role, _o in ACCOUNTS}
         labels["demo-reviewer2"] = f"{Role.UNIVERSITY_REVIEWER.label}（同事，密码同 demo-reviewer）"
@@ -285,6 +331,12 @@ class Command(BaseCommand):
             out.write(
                 f"  Graduate to activate at /accounts/activate/: {activation['name']}, "
                 f"ID number {activation['id_number']}, code {activation['code']}"
+            )
+        verification = saved.get("verification")
+        if verification:
+            out.write(
+                f"  To try verification as demo-verifier at /verify/: name {verification['name']}, "
+                f"转递编号 {verification['transfer_no']}"
             )
         out.write("-" * 78)
 

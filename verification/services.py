@@ -1,0 +1,339 @@
+"""Issuing and superseding confirmations, the graduate's consent, and verification lookups.
+
+A lookup answers only what a hukou or archive department needs, only when the
+graduate has authorised it, and the same way for a wrong name as for a wrong
+number. Every lookup is logged; repeated failures lock the verifier's account.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import CaseEvent, Graduate, RegistrationStatus
+from notifications.services import notify
+from roles.models import Role
+from roles.scope import scope_for_user
+
+from . import numbers
+from .models import (
+    Confirmation,
+    ConfirmationStatus,
+    Lookup,
+    LookupChannel,
+    LookupResult,
+    VerificationConsent,
+    VerifierLock,
+)
+
+QR_SALT = "verification.qr"
+
+
+class ConfirmationNotPossible(Exception):
+    """Something is still pending; the message says what."""
+
+
+# --- Issuing --------------------------------------------------------------------------------
+
+
+def _unique(model_field: str, make) -> str:
+    for _attempt in range(20):
+        value = make()
+        if not Confirmation.objects.filter(**{model_field: value}).exists():
+            return value
+    raise RuntimeError(f"could not draw a unique {model_field}")  # pragma: no cover: 2^-51 per draw
+
+
+@transaction.atomic
+def confirmation_issue(*, graduate: Graduate, actor, consent: bool) -> Confirmation:
+    """Record the graduate's leave-time confirmation and issue its numbers and QR token.
+
+    Needs an approved current registration and approved current archive/hukou details.
+    Also records the consent given with it. Side effects: ``graduate.confirmed_at``, a
+    ``confirmed`` case event.
+    """
+    registration = graduate.current_registration
+    transfer = graduate.transfers.filter(
+        is_current=True, status=RegistrationStatus.APPROVED
+    ).first()
+    if registration is None or registration.status != RegistrationStatus.APPROVED:
+        raise ConfirmationNotPossible(_("Your destination registration is not approved yet."))
+    if transfer is None:
+        raise ConfirmationNotPossible(
+            _("Your archive and hukou details have not been approved yet.")
+        )
+    if Confirmation.objects.filter(
+        graduate=graduate, is_current=True, status=ConfirmationStatus.VALID
+    ).exists():
+        raise ConfirmationNotPossible(_("You have already confirmed."))
+    now = timezone.now()
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                confirmation = Confirmation.objects.create(
+                    graduate=graduate,
+                    registration=registration,
+                    transfer=transfer,
+                    confirmed_at=now,
+                    transfer_no=_unique(
+                        "transfer_no",
+                        lambda: numbers.new_transfer_no(
+                            year=graduate.cohort, university_code=graduate.university.code
+                        ),
+                    ),
+                    verification_no=_unique("verification_no", numbers.new_verification_no),
+                    qr_token=secrets.token_hex(16),
+                )
+            break
+        except IntegrityError:  # a concurrent confirmation drew the same number
+            continue
+    else:  # pragma: no cover
+        raise RuntimeError("could not issue unique numbers")
+    graduate.confirmed_at = now
+    graduate.save(update_fields=["confirmed_at"])
+    CaseEvent.objects.create(
+        graduate=graduate,
+        at=now,
+        actor=actor,
+        kind=CaseEvent.Kind.CONFIRMED,
+        note=confirmation.transfer_no,
+    )
+    consent_set(graduate=graduate, granted=consent, actor=actor)
+    return confirmation
+
+
+@transaction.atomic
+def confirmation_supersede(*, graduate: Graduate, actor, reason: str) -> Confirmation | None:
+    """A change after confirmation: the issued numbers stop being valid (they verify as
+    superseded) and the graduate must confirm again. Returns the superseded confirmation."""
+    confirmation = (
+        Confirmation.objects.select_for_update().filter(graduate=graduate, is_current=True).first()
+    )
+    if confirmation is None:
+        return None
+    now = timezone.now()
+    confirmation.status, confirmation.is_current = ConfirmationStatus.SUPERSEDED, False
+    confirmation.superseded_at, confirmation.superseded_reason = now, reason[:200]
+    confirmation.save(update_fields=["status", "is_current", "superseded_at", "superseded_reason"])
+    graduate.confirmed_at = None
+    graduate.save(update_fields=["confirmed_at"])
+    CaseEvent.objects.create(
+        graduate=graduate,
+        at=now,
+        actor=actor,
+        kind=CaseEvent.Kind.SUPERSEDED,
+        before=confirmation.transfer_no,
+        note=reason,
+    )
+    return confirmation
+
+
+@transaction.atomic
+def consent_set(*, graduate: Graduate, granted: bool, actor) -> VerificationConsent:
+    """Grant or revoke the authorisation to verify; each change is in the case history."""
+    consent, created = VerificationConsent.objects.select_for_update().get_or_create(
+        graduate=graduate
+    )
+    if created or consent.granted != granted:
+        consent.granted, consent.changed_at = granted, timezone.now()
+        consent.save(update_fields=["granted", "changed_at"])
+        kind = CaseEvent.Kind.CONSENT_GRANTED if granted else CaseEvent.Kind.CONSENT_REVOKED
+        CaseEvent.objects.create(graduate=graduate, at=consent.changed_at, actor=actor, kind=kind)
+    return consent
+
+
+def qr_signed_token(confirmation: Confirmation) -> str:
+    return signing.Signer(salt=QR_SALT).sign(confirmation.qr_token)
+
+
+def qr_url(confirmation: Confirmation) -> str:
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("verification:qr", args=[qr_signed_token(confirmation)])
+
+
+# --- Lookups -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    result: str
+    confirmation: Confirmation | None = None
+
+    @property
+    def shows_record(self) -> bool:
+        return self.result == LookupResult.VALID
+
+
+def _verifier_org(user):
+    for membership in scope_for_user(user).memberships:
+        if membership.role == Role.VERIFIER:
+            return membership.verifier_organisation
+    return None
+
+
+def verifier_locked(user) -> VerifierLock | None:
+    return (
+        VerifierLock.objects.filter(user=user, until__gt=timezone.now()).order_by("-until").first()
+    )
+
+
+def _log(*, user, channel, name, number, result, confirmation=None, ip=None) -> Lookup:
+    return Lookup.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        organisation=_verifier_org(user) if user is not None and user.is_authenticated else None,
+        channel=channel,
+        asked_name=(name or "")[:50],
+        asked_number=(number or "")[:40],
+        result=result,
+        confirmation=confirmation,
+        graduate=confirmation.graduate if confirmation else None,
+        ip=ip,
+    )
+
+
+def _maybe_lock(user) -> None:
+    """Lock the account after too many failures within the window; the lock is logged."""
+    window = timezone.now() - timedelta(minutes=settings.VERIFY_FAILURE_WINDOW_MINUTES)
+    failures = Lookup.objects.filter(
+        user=user, at__gte=window, result=LookupResult.NO_MATCH
+    ).count()
+    if failures >= settings.VERIFY_FAILURE_LIMIT and verifier_locked(user) is None:
+        VerifierLock.objects.create(
+            user=user,
+            until=timezone.now() + timedelta(minutes=settings.VERIFY_LOCK_MINUTES),
+            failures=failures,
+        )
+
+
+def _answer_for(confirmation: Confirmation | None, name: str) -> tuple[str, Confirmation | None]:
+    if confirmation is None or confirmation.graduate.name != name:
+        return LookupResult.NO_MATCH, None
+    consent = VerificationConsent.objects.filter(graduate_id=confirmation.graduate_id).first()
+    if consent is None or not consent.granted:
+        return LookupResult.NOT_AUTHORISED, confirmation
+    if confirmation.status == ConfirmationStatus.SUPERSEDED:
+        return LookupResult.SUPERSEDED, confirmation
+    return LookupResult.VALID, confirmation
+
+
+@transaction.atomic
+def lookup(*, user, name: str, number: str, ip: str | None = None) -> Answer:
+    """Verify a registration by name + 转递编号 or name + 核验编号.
+
+    A wrong name and a wrong number give the same answer (no match). A locked account is
+    answered ``locked`` without looking anything up.
+    """
+    name = (name or "").strip().replace(" ", "")
+    kind = numbers.kind_of(number)
+    channel = LookupChannel.TRANSFER_NO if kind == "transfer_no" else LookupChannel.VERIFICATION_NO
+    if verifier_locked(user):
+        _log(
+            user=user, channel=channel, name=name, number=number, result=LookupResult.LOCKED, ip=ip
+        )
+        return Answer(LookupResult.LOCKED)
+    confirmation = None
+    if kind == "transfer_no":
+        confirmation = (
+            Confirmation.objects.select_related("graduate")
+            .filter(transfer_no=number.strip().upper())
+            .first()
+        )
+    elif kind == "verification_no":
+        confirmation = (
+            Confirmation.objects.select_related("graduate")
+            .filter(verification_no=numbers.normalise(number))
+            .first()
+        )
+    result, confirmation = _answer_for(confirmation, name)
+    logged = confirmation if result != LookupResult.NO_MATCH else None
+    _log(
+        user=user,
+        channel=channel,
+        name=name,
+        number=number,
+        result=result,
+        confirmation=logged,
+        ip=ip,
+    )
+    if result == LookupResult.NO_MATCH:
+        _maybe_lock(user)
+    else:
+        _tell_graduate(confirmation, user)
+    return Answer(
+        result, confirmation if result in (LookupResult.VALID, LookupResult.SUPERSEDED) else None
+    )
+
+
+def confirmation_for_qr(signed: str) -> Confirmation | None:
+    try:
+        token = signing.Signer(salt=QR_SALT).unsign(signed)
+    except signing.BadSignature:
+        return None
+    return (
+        Confirmation.objects.select_related("graduate__university").filter(qr_token=token).first()
+    )
+
+
+@transaction.atomic
+def lookup_qr(*, user, signed: str, ip: str | None = None) -> Answer:
+    """A verifier opened the QR URL: answered like a lookup by number, without the name."""
+    if verifier_locked(user):
+        _log(
+            user=user,
+            channel=LookupChannel.QR,
+            name="",
+            number="",
+            result=LookupResult.LOCKED,
+            ip=ip,
+        )
+        return Answer(LookupResult.LOCKED)
+    confirmation = confirmation_for_qr(signed)
+    result, confirmation = _answer_for(
+        confirmation, confirmation.graduate.name if confirmation else ""
+    )
+    _log(
+        user=user,
+        channel=LookupChannel.QR,
+        name="",
+        number=signed[:40],
+        result=result,
+        confirmation=confirmation if result != LookupResult.NO_MATCH else None,
+        ip=ip,
+    )
+    if result == LookupResult.NO_MATCH:
+        _maybe_lock(user)
+    else:
+        _tell_graduate(confirmation, user)
+    return Answer(
+        result, confirmation if result in (LookupResult.VALID, LookupResult.SUPERSEDED) else None
+    )
+
+
+def lookup_refused(*, user, channel: str, name: str, number: str, ip: str | None) -> Answer:
+    """A lookup refused by the rate limit, logged like any other."""
+    _log(
+        user=user,
+        channel=channel,
+        name=name,
+        number=number,
+        result=LookupResult.RATE_LIMITED,
+        ip=ip,
+    )
+    return Answer(LookupResult.RATE_LIMITED)
+
+
+def _tell_graduate(confirmation: Confirmation, user) -> None:
+    if confirmation.graduate.user_id:
+        organisation = _verifier_org(user)
+        notify(
+            user_id=confirmation.graduate.user_id,
+            message=_("Your registration was verified by %(org)s.")
+            % {"org": organisation or _("a verifier")},
+            url=f"/cases/{confirmation.graduate_id}/",
+        )
