@@ -39,7 +39,13 @@ def mask_mobile(value: str) -> str:
 
 
 # What a verifier needs of the destination: where the graduate went, not the contract.
-VERIFIER_DESTINATION_FIELDS = ("category", "employer_name", "employer_region", "study_institution", "foreign_institution")
+VERIFIER_DESTINATION_FIELDS = (
+    "category",
+    "employer_name",
+    "employer_region",
+    "study_institution",
+    "foreign_institution",
+)
 
 
 def versions_compare(current, previous, model=RegistrationVersion, fields=None) -> list[dict]:

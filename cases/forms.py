@@ -45,6 +45,7 @@ class AuditDecisionForm(forms.Form):
         choices=[("approve", _("Approve")), ("return", _("Return for correction"))],
         widget=forms.RadioSelect,
     )
+    refuse_label = _("Say why the registration is returned, so the graduate knows what to correct.")
     reason = forms.CharField(
         label=_("Reason / remarks"),
         required=False,
@@ -55,11 +56,17 @@ class AuditDecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("decision") == "return" and not (data.get("reason") or "").strip():
-            self.add_error(
-                "reason",
-                _("Say why the registration is returned, so the graduate knows what to correct."),
-            )
+            self.add_error("reason", self.refuse_label)
         return data
+
+
+class ChangeDecisionForm(AuditDecisionForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the change")), ("return", _("Reject the change"))],
+        widget=forms.RadioSelect,
+    )
+    refuse_label = _("Say why the change is rejected; the graduate is told.")
 
 
 class TransferForm(forms.ModelForm):
@@ -90,4 +97,96 @@ class ConfirmForm(forms.Form):
             "(核验授权). I can revoke this at any time."
         ),
         required=False,
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several files at once, each checked by content (PDF, JPEG or PNG) and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        from .evidence import inspect_upload
+
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        cleaned = [super(EvidenceField, self).clean(item, initial) for item in files]
+        errors = []
+        for upload in cleaned:
+            try:
+                inspect_upload(upload)
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+class ChangeRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you request?"),
+        choices=[
+            ("change", _("Change the registered destination")),
+            ("void", _("Void the registration (作废) and register again")),
+        ],
+        widget=forms.RadioSelect,
+        initial="change",
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+    evidence = EvidenceField(
+        label=_("Evidence (optional): agreement or contract scans"),
+        required=False,
+        help_text=_(
+            "PDF, JPEG or PNG, up to 10 MB each. If the page reports an error, choose the files again."
+        ),
+    )
+
+
+class TargetedDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("exception", _("Approve an exception")), ("return", _("Return to the graduate"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+    evidence = EvidenceField(
+        label=_("Evidence (required for an exception): release agreement or similar"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, up to 10 MB each."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision") == "exception"
+            and not data.get("evidence")
+            and "evidence" not in self.errors
+        ):
+            self.add_error(
+                "evidence", _("An exception needs evidence, such as the release agreement.")
+            )
+        return data
+
+
+class LateCorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the late correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
     )

@@ -6,6 +6,8 @@ and every field change is a ``CaseEvent``. This app never imports the engine
 (``workflows``): the flows orchestrate the domain, not the other way round.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -186,6 +188,16 @@ class CaseStatus(models.TextChoices):
     APPROVED = "approved", _("approved")
 
 
+class TargetedCompliance(models.TextChoices):
+    """How a targeted (定向/委培) graduate's registration stands against the agreement."""
+
+    NOT_APPLICABLE = "", _("not targeted")
+    UNREGISTERED = "unregistered", _("not registered")
+    MATCHING = "matching", _("matches the agreement")
+    MISMATCH = "mismatch", _("does not match (being checked)")
+    EXCEPTION = "exception", _("approved exception")
+
+
 class Cohort(models.Model):
     """A university's graduating year: its leave-time confirmation window and the date
     after which registered destinations can no longer be changed (31 August)."""
@@ -288,6 +300,13 @@ class Graduate(models.Model):
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.UNREGISTERED
     )
     confirmed_at = models.DateTimeField(_("confirmed at leave time"), null=True, blank=True)
+    targeted_compliance = models.CharField(
+        _("targeted compliance"),
+        max_length=16,
+        choices=TargetedCompliance.choices,
+        blank=True,
+        default="",
+    )
     current_registration = models.ForeignKey(
         "RegistrationVersion",
         null=True,
@@ -345,6 +364,8 @@ class RegistrationStatus(models.TextChoices):
     PENDING = "pending", _("awaiting audit")
     RETURNED = "returned", _("returned")
     APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("change rejected")
+    VOIDED = "voided", _("voided")
 
 
 class RegistrationVersion(models.Model):
@@ -501,6 +522,135 @@ class RegistrationDraft(models.Model):
         return f"draft of {self.graduate_id}"
 
 
+def evidence_path(instance, filename):
+    """Unguessable storage names, with no trace of the uploaded name or of the graduate."""
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class ChangeRequest(models.Model):
+    """A request to change (变更) or void (作废) an approved registration, until 31 August.
+
+    The proposed content is a registration version that becomes current only on approval.
+    A late correction is recorded by the university supervisor after the deadline."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("change")
+        VOID = "void", _("void")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting audit")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    graduate = models.ForeignKey(
+        Graduate,
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+        verbose_name=_("graduate"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.CHANGE)
+    proposed = models.ForeignKey(
+        RegistrationVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed version"),
+    )
+    replaces = models.ForeignKey(
+        RegistrationVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("version in effect"),
+    )
+    reason = models.TextField(_("reason for the change"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    is_late = models.BooleanField(_("late correction"), default=False)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["graduate"], condition=Q(status="pending"), name="change_one_pending"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["is_late", "graduate"], condition=Q(is_late=True), name="change_late"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.graduate} {self.get_kind_display()} {self.requested_at:%Y-%m-%d}"
+
+
+class TargetedException(models.Model):
+    """A targeted graduate allowed a destination their agreement does not name (for example
+    after a release agreement), decided by the university's targeted-enrolment reviewer."""
+
+    graduate = models.ForeignKey(
+        Graduate, on_delete=models.CASCADE, related_name="targeted_exceptions"
+    )
+    registration = models.ForeignKey(
+        RegistrationVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    decided_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("targeted-enrolment exception")
+        verbose_name_plural = _("targeted-enrolment exceptions")
+
+    def __str__(self):
+        return f"{self.graduate} v{self.registration.number}"
+
+
+class Evidence(models.Model):
+    """An uploaded scan (agreement, contract, release agreement): PDF, JPEG or PNG, checked
+    by content, stored under an unguessable name, served only inside the case's scope."""
+
+    graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="evidence")
+    change_request = models.ForeignKey(
+        ChangeRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    targeted_exception = models.ForeignKey(
+        TargetedException, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self):
+        return self.original_name
+
+
 class ArchiveMethod(models.TextChoices):
     CONFIDENTIAL_MAIL = "confidential_mail", _("机要通信")
     EMS = "ems", _("EMS 高校学生档案专用")
@@ -625,6 +775,16 @@ class CaseEvent(models.Model):
         SUPERSEDED = "superseded", _("confirmation superseded")
         CONSENT_GRANTED = "consent_granted", _("verification authorised")
         CONSENT_REVOKED = "consent_revoked", _("verification authorisation revoked")
+        CHANGE_REQUESTED = "change_requested", _("change requested")
+        CHANGE_APPROVED = "change_approved", _("change approved")
+        CHANGE_REJECTED = "change_rejected", _("change rejected")
+        LATE_CORRECTION = "late_correction", _("late correction (after the deadline)")
+        TARGETED_MISMATCH = (
+            "targeted_mismatch",
+            _("destination does not match the targeted agreement"),
+        )
+        TARGETED_EXCEPTION = "targeted_exception", _("targeted-enrolment exception approved")
+        EVIDENCE_UPLOADED = "evidence_uploaded", _("evidence uploaded")
 
     graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

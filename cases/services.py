@@ -22,11 +22,15 @@ from .models import (
     CaseAccess,
     CaseEvent,
     CaseStatus,
+    ChangeRequest,
     Cohort,
+    Evidence,
     Graduate,
     RegistrationDraft,
     RegistrationStatus,
     RegistrationVersion,
+    TargetedCompliance,
+    TargetedException,
     TransferDetails,
 )
 
@@ -90,6 +94,9 @@ def graduates_create(
     now = timezone.now()
     graduates = [
         Graduate(
+            targeted_compliance=TargetedCompliance.UNREGISTERED
+            if row.get("training_mode", "non_targeted") != "non_targeted"
+            else TargetedCompliance.NOT_APPLICABLE,
             university=university,
             province_id=university.province_id,
             cohort=cohort,
@@ -479,3 +486,340 @@ def registration_import_reported(*, graduate: Graduate, values: dict, actor) -> 
         ]
     )
     return version
+
+
+# --- Changes after approval (until 31 August), late corrections -------------------------------
+
+
+def changes_open(graduate: Graduate, *, now=None) -> bool:
+    """Until the cohort's change deadline (31 August by default), in Beijing time."""
+    deadline = change_deadline(graduate)
+    return timezone.localtime(now or timezone.now()).date() <= deadline
+
+
+def change_deadline(graduate: Graduate) -> datetime.date:
+    cohort = Cohort.objects.filter(
+        university_id=graduate.university_id, year=graduate.cohort
+    ).first()
+    return (
+        cohort.changes_close_on if cohort and cohort.changes_close_on else None
+    ) or datetime.date(graduate.cohort, 8, 31)
+
+
+class ChangeNotAllowed(Exception):
+    """A change cannot be requested now; the message says why, for the graduate."""
+
+
+def _new_version(
+    *, graduate, values: dict, actor, now, status=RegistrationStatus.PENDING
+) -> RegistrationVersion:
+    number = (graduate.registrations.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = RegistrationVersion(
+        graduate=graduate,
+        number=number,
+        submitted_at=now,
+        submitted_by=actor,
+        status=status,
+        **values,
+    )
+    version.full_clean(exclude=["graduate"])
+    version.save(force_insert=True)
+    return version
+
+
+@transaction.atomic
+def change_request_create(
+    *, graduate: Graduate, kind: str, values: dict | None, reason: str, actor, now=None
+) -> ChangeRequest:
+    """Request a change (new content) or a void of the approved registration.
+
+    Refused after the deadline, before approval, or while another request is pending.
+    The proposed content is a new version that is not current until approved."""
+    now = now or timezone.now()
+    if not changes_open(graduate, now=now):
+        raise ChangeNotAllowed(
+            _(
+                "Changes closed on %(date)s (Beijing time). Ask your university if a correction is still needed."
+            )
+            % {"date": change_deadline(graduate).isoformat()}
+        )
+    if graduate.status != CaseStatus.APPROVED:
+        raise ChangeNotAllowed(
+            _("Only an approved registration can be changed; finish the registration first.")
+        )
+    if graduate.change_requests.filter(status=ChangeRequest.Status.PENDING).exists():
+        raise ChangeNotAllowed(_("A change request of yours is already waiting for audit."))
+    if not reason.strip():
+        raise ChangeNotAllowed(_("Say why the registration changes."))
+    proposed = (
+        _new_version(graduate=graduate, values=values, actor=actor, now=now)
+        if kind == ChangeRequest.Kind.CHANGE
+        else None
+    )
+    request = ChangeRequest.objects.create(
+        graduate=graduate,
+        kind=kind,
+        proposed=proposed,
+        replaces=graduate.current_registration,
+        reason=reason.strip(),
+        requested_at=now,
+        requested_by=actor,
+    )
+    events = [
+        CaseEvent(
+            graduate=graduate,
+            at=now,
+            actor=actor,
+            kind=CaseEvent.Kind.CHANGE_REQUESTED,
+            after=f"v{proposed.number}" if proposed else str(ChangeRequest.Kind.VOID.label),
+            note=reason.strip(),
+        )
+    ]
+    if proposed is not None:
+        events += _events_for_changes(
+            graduate=graduate,
+            before=graduate.current_registration,
+            after=proposed,
+            fields=RegistrationVersion.CONTENT_FIELDS,
+            actor=actor,
+            at=now,
+        )
+    CaseEvent.objects.bulk_create(events)
+    return request
+
+
+def _make_current(graduate: Graduate, version: RegistrationVersion | None, now) -> None:
+    graduate.registrations.filter(is_current=True).update(is_current=False)
+    if version is not None:
+        RegistrationVersion.objects.filter(pk=version.pk).update(is_current=True)
+        version.is_current = True
+    graduate.current_registration = version
+    graduate.updated_at = now
+
+
+@transaction.atomic
+def change_decide(
+    *, request: ChangeRequest, actor, approve: bool, reason: str = ""
+) -> ChangeRequest:
+    """Approve a change (its version becomes current; a void sends the case back to
+    unregistered) or reject it (the version in effect stays; the graduate is told why)."""
+    if request.status != ChangeRequest.Status.PENDING:
+        raise ChangeNotAllowed(_("This change request was already decided."))
+    if not approve and not reason.strip():
+        raise ValueError("a rejection needs a reason")
+    graduate, now = request.graduate, timezone.now()
+    request.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
+    request.decided_at, request.decided_by, request.decision_reason = now, actor, reason.strip()
+    request.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    if approve and request.kind == ChangeRequest.Kind.CHANGE:
+        RegistrationVersion.objects.filter(pk=request.proposed_id).update(
+            status=RegistrationStatus.APPROVED,
+            decided_at=now,
+            decided_by=actor,
+            decision_reason=reason.strip(),
+        )
+        _make_current(graduate, request.proposed, now)
+        graduate.save(update_fields=["current_registration", "updated_at"])
+    elif approve:  # void: the registration no longer stands; the graduate registers again
+        if request.replaces_id:
+            RegistrationVersion.objects.filter(pk=request.replaces_id).update(
+                status=RegistrationStatus.VOIDED
+            )
+        old_status = graduate.status
+        _make_current(graduate, None, now)
+        graduate.status = CaseStatus.UNREGISTERED
+        graduate.save(update_fields=["current_registration", "status", "updated_at"])
+        CaseEvent.objects.create(
+            graduate=graduate,
+            at=now,
+            actor=actor,
+            kind=CaseEvent.Kind.STATUS_CHANGED,
+            field="status",
+            before=old_status,
+            after=CaseStatus.UNREGISTERED,
+        )
+    elif request.proposed_id:
+        RegistrationVersion.objects.filter(pk=request.proposed_id).update(
+            status=RegistrationStatus.REJECTED,
+            decided_at=now,
+            decided_by=actor,
+            decision_reason=reason.strip(),
+        )
+    kind = CaseEvent.Kind.CHANGE_APPROVED if approve else CaseEvent.Kind.CHANGE_REJECTED
+    CaseEvent.objects.create(
+        graduate=graduate,
+        at=now,
+        actor=actor,
+        kind=kind,
+        note=reason.strip(),
+        after=f"v{request.proposed.number}" if request.proposed_id else None,
+    )
+    if graduate.user_id:
+        message = (
+            _("Your change request was approved.")
+            if approve
+            else _("Your change request was rejected: %(reason)s") % {"reason": reason.strip()}
+        )
+        notify(user_id=graduate.user_id, message=message, url=f"/cases/{graduate.pk}/")
+    return request
+
+
+@transaction.atomic
+def late_correction_record(
+    *, graduate: Graduate, values: dict, reason: str, actor
+) -> ChangeRequest:
+    """After the deadline, the university supervisor records a correction directly, with a
+    mandatory reason. It is flagged as late in the history and counted in reports."""
+    if not reason.strip():
+        raise ValueError("a late correction needs a reason")
+    now = timezone.now()
+    version = _new_version(
+        graduate=graduate, values=values, actor=actor, now=now, status=RegistrationStatus.APPROVED
+    )
+    RegistrationVersion.objects.filter(pk=version.pk).update(
+        decided_at=now, decided_by=actor, decision_reason=reason.strip()
+    )
+    previous = graduate.current_registration
+    request = ChangeRequest.objects.create(
+        graduate=graduate,
+        kind=ChangeRequest.Kind.CHANGE,
+        proposed=version,
+        replaces=previous,
+        reason=reason.strip(),
+        status=ChangeRequest.Status.APPROVED,
+        is_late=True,
+        requested_at=now,
+        requested_by=actor,
+        decided_at=now,
+        decided_by=actor,
+    )
+    old_status = graduate.status
+    _make_current(graduate, version, now)
+    graduate.status = CaseStatus.APPROVED
+    graduate.save(update_fields=["current_registration", "status", "updated_at"])
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                graduate=graduate,
+                at=now,
+                actor=actor,
+                kind=CaseEvent.Kind.LATE_CORRECTION,
+                field="status",
+                before=old_status,
+                after=CaseStatus.APPROVED,
+                note=reason.strip(),
+            ),
+            *_events_for_changes(
+                graduate=graduate,
+                before=previous,
+                after=version,
+                fields=RegistrationVersion.CONTENT_FIELDS,
+                actor=actor,
+                at=now,
+            ),
+        ]
+    )
+    return request
+
+
+# --- Targeted enrolment (定向) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def targeted_check_record(*, graduate: Graduate, version: RegistrationVersion, actor) -> bool:
+    """Check a submitted version against the agreement; returns True if it matches.
+    A mismatch is in the history and puts the case in the targeted reviewer's queue."""
+    from .targeted import matches_agreement
+
+    if not graduate.is_targeted:
+        return True
+    matched = matches_agreement(graduate, version)
+    status = TargetedCompliance.MATCHING if matched else TargetedCompliance.MISMATCH
+    if graduate.targeted_compliance != status:
+        graduate.targeted_compliance = status
+        graduate.save(update_fields=["targeted_compliance"])
+    if not matched:
+        CaseEvent.objects.create(
+            graduate=graduate,
+            actor=actor,
+            kind=CaseEvent.Kind.TARGETED_MISMATCH,
+            note=f"v{version.number}",
+        )
+    return matched
+
+
+@transaction.atomic
+def targeted_exception_approve(
+    *, graduate: Graduate, version: RegistrationVersion, reason: str, evidence: list, actor
+) -> TargetedException:
+    """Allow a destination the agreement does not name, with a reason and evidence (a
+    release agreement or similar). Recorded on the case and counted in reports."""
+    if not reason.strip():
+        raise ValueError("an exception needs a reason")
+    if not evidence:
+        raise ValueError("an exception needs evidence")
+    exception = TargetedException.objects.create(
+        graduate=graduate, registration=version, reason=reason.strip(), decided_by=actor
+    )
+    Evidence.objects.filter(pk__in=[e.pk for e in evidence]).update(targeted_exception=exception)
+    graduate.targeted_compliance = TargetedCompliance.EXCEPTION
+    graduate.save(update_fields=["targeted_compliance"])
+    CaseEvent.objects.create(
+        graduate=graduate,
+        actor=actor,
+        kind=CaseEvent.Kind.TARGETED_EXCEPTION,
+        note=reason.strip(),
+        after=f"v{version.number}",
+    )
+    return exception
+
+
+@transaction.atomic
+def evidence_store(
+    *, graduate: Graduate, uploads: list, actor, change_request: ChangeRequest | None = None
+) -> list[Evidence]:
+    """Store checked uploads (see ``cases.evidence.inspect_upload``) for the case."""
+    from .evidence import inspect_upload
+
+    stored = []
+    for upload in uploads:
+        facts = inspect_upload(upload)
+        evidence = Evidence(
+            graduate=graduate,
+            change_request=change_request,
+            original_name=upload.name[:200],
+            uploaded_by=actor,
+            **facts,
+        )
+        evidence.file.save("upload", upload, save=False)
+        evidence.save()
+        stored.append(evidence)
+        CaseEvent.objects.create(
+            graduate=graduate,
+            actor=actor,
+            kind=CaseEvent.Kind.EVIDENCE_UPLOADED,
+            note=evidence.original_name,
+        )
+    return stored
+
+
+@transaction.atomic
+def targeted_recompute(*, graduate: Graduate) -> None:
+    """After a rejected change, the compliance is that of the version still in effect."""
+    from .targeted import matches_agreement
+
+    if not graduate.is_targeted:
+        return
+    current = graduate.current_registration
+    if current is None:
+        status = TargetedCompliance.UNREGISTERED
+    elif TargetedException.objects.filter(graduate=graduate, registration=current).exists():
+        status = TargetedCompliance.EXCEPTION
+    else:
+        status = (
+            TargetedCompliance.MATCHING
+            if matches_agreement(graduate, current)
+            else TargetedCompliance.MISMATCH
+        )
+    Graduate.objects.filter(pk=graduate.pk).update(targeted_compliance=status)
+    graduate.targeted_compliance = status

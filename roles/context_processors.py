@@ -14,7 +14,10 @@ def scope(request):
         "role_label": Role(first.role).label if first else "",
         "org_name": first.organisation_name if first else "",
         "is_graduate": user_scope.has_role(Role.GRADUATE),
-        "is_reviewer": user_scope.has_role(Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER),
+        "is_reviewer": user_scope.has_role(
+            Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER, Role.TARGETED_REVIEWER
+        ),
+        "is_monitor": user_scope.has_role(Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN),
         "is_supervisor": user_scope.has_role(Role.UNIVERSITY_SUPERVISOR),
         "is_verifier": user_scope.has_role(Role.VERIFIER),
     }

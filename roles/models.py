@@ -108,6 +108,7 @@ class Role(models.TextChoices):
     GRADUATE = "graduate", _("graduate")
     COLLEGE_REVIEWER = "college_reviewer", _("college reviewer")
     UNIVERSITY_REVIEWER = "university_reviewer", _("university reviewer")
+    TARGETED_REVIEWER = "targeted_reviewer", _("targeted-enrolment reviewer")
     UNIVERSITY_SUPERVISOR = "university_supervisor", _("university supervisor")
     PROVINCIAL_MONITOR = "provincial_monitor", _("provincial monitor")
     INSPECTOR = "inspector", _("inspector")
@@ -120,6 +121,7 @@ ROLE_LEVEL = {
     Role.GRADUATE: "university",
     Role.COLLEGE_REVIEWER: "college",
     Role.UNIVERSITY_REVIEWER: "university",
+    Role.TARGETED_REVIEWER: "university",
     Role.UNIVERSITY_SUPERVISOR: "university",
     Role.PROVINCIAL_MONITOR: "province",
     Role.INSPECTOR: "province",
@@ -191,7 +193,14 @@ class Membership(models.Model):
                         & Q(university__isnull=False)
                     )
                     | (
-                        Q(role__in=["graduate", "university_reviewer", "university_supervisor"])
+                        Q(
+                            role__in=[
+                                "graduate",
+                                "university_reviewer",
+                                "targeted_reviewer",
+                                "university_supervisor",
+                            ]
+                        )
                         & Q(university__isnull=False)
                         & Q(college__isnull=True)
                     )

@@ -19,13 +19,19 @@ from .models import ROLE_LEVEL, Membership, Role
 READ_LEVEL = {
     Role.COLLEGE_REVIEWER: "college",
     Role.UNIVERSITY_REVIEWER: "university",
+    Role.TARGETED_REVIEWER: "university",
     Role.UNIVERSITY_SUPERVISOR: "university",
     Role.PROVINCIAL_MONITOR: "province",
     Role.NATIONAL_ADMIN: "nation",
 }
 # Roles that may change what they read (claim, decide, import, reassign).
 ACTING_ROLES = frozenset(
-    {Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER, Role.UNIVERSITY_SUPERVISOR}
+    {
+        Role.COLLEGE_REVIEWER,
+        Role.UNIVERSITY_REVIEWER,
+        Role.TARGETED_REVIEWER,
+        Role.UNIVERSITY_SUPERVISOR,
+    }
 )
 STAFF_ROLES = frozenset(READ_LEVEL)
 
@@ -92,11 +98,6 @@ class Scope:
             values[level] in self.ids(role)
             for role, level in READ_LEVEL.items()
             if level != "nation"
-        )
-
-    def can_act_in_university(self, university_id: int) -> bool:
-        return university_id in self.ids(Role.UNIVERSITY_REVIEWER) | self.ids(
-            Role.UNIVERSITY_SUPERVISOR
         )
 
     def supervises(self, university_id: int) -> bool:

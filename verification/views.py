@@ -46,7 +46,9 @@ def _answer_context(answer) -> dict:
             confirmation=confirmation,
             graduate=confirmation.graduate,
             masked_id=mask_id_number(confirmation.graduate.id_number),
-            destination=versions_compare(confirmation.registration, None, fields=VERIFIER_DESTINATION_FIELDS),
+            destination=versions_compare(
+                confirmation.registration, None, fields=VERIFIER_DESTINATION_FIELDS
+            ),
             transfer=versions_compare(confirmation.transfer, None, model=TransferDetails),
         )
     elif answer.result == LookupResult.SUPERSEDED:

@@ -1,12 +1,17 @@
-"""Destination registration (毕业去向登记).
+"""The processes of a graduate's case.
 
-A graduate registers their destination. The university audits it: where it
-uses two audit levels, the graduate's college first, then the university. An
-auditor approves the registration or returns it for correction with a reason;
-the graduate corrects it and it goes back to audit, until it is approved.
+- Registration: the graduate registers their destination; a targeted (定向) graduate's
+  registration that does not match the agreement goes to the targeted-enrolment reviewer
+  first; then the university audits it (the college first, where the university uses two
+  levels) and approves it or returns it for correction, until approval.
+- Change request: after approval and until 31 August, a change or a void goes through
+  the same checks and audit; approval makes it current, rejection keeps what was there.
+- Leave-time confirmation: the graduate confirms destination, archive transfer and hukou
+  migration; changed archive or hukou details are audited first; then the numbers issue.
 
-The flow holds the process graph only. What each step does to the case is done
-by the services in ``cases.services``, called from ``workflows.services``.
+The flows hold the process graphs only. What each step does to the case is done by the
+services in ``cases.services`` and ``verification.services``, called from
+``workflows.services``; the routing gateways read the case's state.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -14,15 +19,21 @@ from viewflow import this
 from viewflow.workflow import lock, nodes
 from viewflow.workflow.base import Flow
 
-from cases.models import CaseStatus
+from cases.models import CaseStatus, ChangeRequest, TargetedCompliance
 
 from . import scope
 from .models import CaseProcess, TaskKind
 
 
+def human_task(kind: TaskKind, *, for_graduate: bool = False):
+    """A human task whose scope row is written with it; graduate tasks are assigned at once."""
+    node = nodes.View(None).Annotation(title=kind.label).onCreate(this.human_task_created)
+    return node.Assign(this.graduate_user) if for_graduate else node
+
+
 class CaseFlowMixin:
-    """What every flow about one case shares: the lock, the process model, and the
-    hook that keeps the task-scope table in step with each new human task."""
+    """What every flow about one case shares: the lock, the process model, the start, and
+    the hook that keeps the task-scope table in step with each new human task."""
 
     process_class = CaseProcess
     lock_impl = lock.select_for_update_lock
@@ -38,65 +49,97 @@ class CaseFlowMixin:
         scope.remember_graduate(activation.process, graduate)
         return activation.process
 
+    def uses_college_audit(self, activation):
+        return scope.graduate_for(activation.process).university.audit_levels == 2
+
+    def targeted_mismatch(self, activation):
+        return (
+            scope.graduate_field(activation.process, "targeted_compliance")
+            == TargetedCompliance.MISMATCH
+        )
+
 
 class RegistrationFlow(CaseFlowMixin, Flow):
     """Destination registration
 
-    Self-registration by the graduate, university audit (one or two levels) and
-    correction until approval.
+    Self-registration by the graduate, the targeted-enrolment check where it applies,
+    university audit (one or two levels) and correction until approval.
     """
 
     process_title = _("Destination registration")
 
     start = nodes.StartHandle(this.open_case).Next(this.register)
+    register = human_task(TaskKind.REGISTER, for_graduate=True).Next(this.check_targeted)
 
-    register = (
-        nodes.View(None)
-        .Annotation(title=TaskKind.REGISTER.label)
-        .Assign(this.graduate_user)
-        .onCreate(this.human_task_created)
-        .Next(this.route_to_audit)
+    check_targeted = (
+        nodes.If(this.targeted_mismatch).Then(this.targeted_check).Else(this.route_to_audit)
+    )
+    targeted_check = human_task(TaskKind.TARGETED_CHECK).Next(this.check_targeted_decision)
+    check_targeted_decision = (
+        nodes.If(this.was_returned).Then(this.correct).Else(this.route_to_audit)
     )
 
     route_to_audit = (
         nodes.If(this.uses_college_audit).Then(this.college_audit).Else(this.university_audit)
     )
-
-    college_audit = (
-        nodes.View(None)
-        .Annotation(title=TaskKind.COLLEGE_AUDIT.label)
-        .onCreate(this.human_task_created)
-        .Next(this.check_college_audit)
-    )
-
+    college_audit = human_task(TaskKind.COLLEGE_AUDIT).Next(this.check_college_audit)
     check_college_audit = nodes.If(this.was_returned).Then(this.correct).Else(this.university_audit)
-
-    university_audit = (
-        nodes.View(None)
-        .Annotation(title=TaskKind.UNIVERSITY_AUDIT.label)
-        .onCreate(this.human_task_created)
-        .Next(this.check_university_audit)
-    )
-
+    university_audit = human_task(TaskKind.UNIVERSITY_AUDIT).Next(this.check_university_audit)
     check_university_audit = (
         nodes.If(this.was_returned).Then(this.correct).Else(this.registration_approved)
     )
 
-    correct = (
-        nodes.View(None)
-        .Annotation(title=TaskKind.CORRECT.label)
-        .Assign(this.graduate_user)
-        .onCreate(this.human_task_created)
-        .Next(this.route_to_audit)
-    )
+    correct = human_task(TaskKind.CORRECT, for_graduate=True).Next(this.check_targeted)
 
     registration_approved = nodes.End()
 
-    def uses_college_audit(self, activation):
-        return scope.graduate_for(activation.process).university.audit_levels == 2
-
     def was_returned(self, activation):
-        return scope.graduate_status(activation.process) == CaseStatus.RETURNED
+        return scope.graduate_field(activation.process, "status") == CaseStatus.RETURNED
+
+
+class ChangeRequestFlow(CaseFlowMixin, Flow):
+    """Change request
+
+    A change or void of an approved registration, requested until 31 August: the
+    targeted-enrolment check where it applies, then the university's audit.
+    """
+
+    process_title = _("Change request")
+
+    start = nodes.StartHandle(this.open_case).Next(this.check_targeted)
+
+    check_targeted = (
+        nodes.If(this.targeted_mismatch).Then(this.targeted_check).Else(this.route_to_audit)
+    )
+    targeted_check = human_task(TaskKind.TARGETED_CHECK).Next(this.check_targeted_decision)
+    check_targeted_decision = (
+        nodes.If(this.was_rejected).Then(this.change_rejected).Else(this.route_to_audit)
+    )
+
+    route_to_audit = (
+        nodes.If(this.uses_college_audit)
+        .Then(this.change_college_audit)
+        .Else(this.change_university_audit)
+    )
+    change_college_audit = human_task(TaskKind.CHANGE_COLLEGE_AUDIT).Next(this.check_college_audit)
+    check_college_audit = (
+        nodes.If(this.was_rejected).Then(this.change_rejected).Else(this.change_university_audit)
+    )
+    change_university_audit = human_task(TaskKind.CHANGE_UNIVERSITY_AUDIT).Next(
+        this.check_university_audit
+    )
+    check_university_audit = (
+        nodes.If(this.was_rejected).Then(this.change_rejected).Else(this.change_approved)
+    )
+
+    change_approved = nodes.End()
+    change_rejected = nodes.End()
+
+    def was_rejected(self, activation):
+        request_id = activation.process.data["change_request"]
+        return ChangeRequest.objects.filter(
+            pk=request_id, status=ChangeRequest.Status.REJECTED
+        ).exists()
 
 
 class LeaveConfirmationFlow(CaseFlowMixin, Flow):
@@ -111,26 +154,11 @@ class LeaveConfirmationFlow(CaseFlowMixin, Flow):
     process_title = _("Leave-time confirmation")
 
     start = nodes.StartHandle(this.open_case).Next(this.confirm_leave)
-
-    confirm_leave = (
-        nodes.View(None)
-        .Annotation(title=TaskKind.CONFIRM_LEAVE.label)
-        .Assign(this.graduate_user)
-        .onCreate(this.human_task_created)
-        .Next(this.route_details)
-    )
-
+    confirm_leave = human_task(TaskKind.CONFIRM_LEAVE, for_graduate=True).Next(this.route_details)
     route_details = (
         nodes.If(this.details_pending).Then(this.audit_transfer).Else(this.leave_confirmed)
     )
-
-    audit_transfer = (
-        nodes.View(None)
-        .Annotation(title=TaskKind.AUDIT_TRANSFER.label)
-        .onCreate(this.human_task_created)
-        .Next(this.confirm_leave)
-    )
-
+    audit_transfer = human_task(TaskKind.AUDIT_TRANSFER).Next(this.confirm_leave)
     leave_confirmed = nodes.End()
 
     def details_pending(self, activation):

@@ -37,6 +37,9 @@ class TaskKind(models.TextChoices):
     UNIVERSITY_AUDIT = "university_audit", _("University audit")
     CONFIRM_LEAVE = "confirm_leave", _("Confirm at leave time")
     AUDIT_TRANSFER = "audit_transfer", _("Archive and hukou audit")
+    TARGETED_CHECK = "targeted_check", _("Targeted-enrolment check")
+    CHANGE_COLLEGE_AUDIT = "change_college_audit", _("Change request: college audit")
+    CHANGE_UNIVERSITY_AUDIT = "change_university_audit", _("Change request: university audit")
 
 
 # Who may claim a task of each kind (graduate tasks are assigned on creation).
@@ -47,6 +50,9 @@ KIND_CANDIDATE_ROLE = {
     TaskKind.UNIVERSITY_AUDIT: Role.UNIVERSITY_REVIEWER,
     TaskKind.CONFIRM_LEAVE: Role.GRADUATE,
     TaskKind.AUDIT_TRANSFER: Role.UNIVERSITY_REVIEWER,
+    TaskKind.TARGETED_CHECK: Role.TARGETED_REVIEWER,
+    TaskKind.CHANGE_COLLEGE_AUDIT: Role.COLLEGE_REVIEWER,
+    TaskKind.CHANGE_UNIVERSITY_AUDIT: Role.UNIVERSITY_REVIEWER,
 }
 
 

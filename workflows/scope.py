@@ -37,13 +37,9 @@ def graduate_for(process) -> Graduate:
     return graduate
 
 
-def graduate_status(process) -> str:
-    """The case status as stored now (the remembered instance may predate the step)."""
-    return (
-        Graduate.objects.filter(pk=process.artifact_object_id)
-        .values_list("status", flat=True)
-        .get()
-    )
+def graduate_field(process, name: str):
+    """One column of the case as stored now (the remembered instance may predate the step)."""
+    return Graduate.objects.filter(pk=process.artifact_object_id).values_list(name, flat=True).get()
 
 
 def transfer_pending(process) -> bool:

@@ -12,7 +12,11 @@ from roles.scope import Scope, scope_for_user
 from .models import ACTIVE_STATUSES, ScopeStatus, TaskScope
 
 # Claimable roles and the organisation column their queue filters on.
-CLAIM_LEVEL = {Role.COLLEGE_REVIEWER: "college", Role.UNIVERSITY_REVIEWER: "university"}
+CLAIM_LEVEL = {
+    Role.COLLEGE_REVIEWER: "college",
+    Role.UNIVERSITY_REVIEWER: "university",
+    Role.TARGETED_REVIEWER: "university",
+}
 
 SORTS = {
     "due": ("due_at", "task_id"),

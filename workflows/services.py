@@ -20,13 +20,13 @@ from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
 from cases import services as case_services
-from cases.models import CaseEvent, CaseStatus, Cohort, Graduate
+from cases.models import CaseEvent, CaseStatus, ChangeRequest, Cohort, Graduate
 from cases.roster import ParsedRow, RowError
 from roles import services as role_services
 from verification import services as verification_services
 
 from . import scope
-from .flows import LeaveConfirmationFlow, RegistrationFlow
+from .flows import ChangeRequestFlow, LeaveConfirmationFlow, RegistrationFlow
 from .models import ACTIVE_STATUSES, CaseProcess, TaskKind, TaskScope
 
 AUDIT_KINDS = (TaskKind.COLLEGE_AUDIT, TaskKind.UNIVERSITY_AUDIT)
@@ -303,8 +303,9 @@ def _start_own_task(activation, user, kinds, *, claim_if_open: bool = False):
 def registration_submit(*, task_id: int, user, values: dict):
     """The graduate submits (or resubmits after a return) their registration.
 
-    Writes a new version through ``cases.services.registration_submit`` and moves the
-    process on to audit. Returns the new version.
+    Writes a new version through ``cases.services.registration_submit``, checks it against
+    a targeted agreement, and moves the process on (to the targeted-enrolment check on a
+    mismatch, else to audit). Returns the new version.
     """
 
     def action():
@@ -316,6 +317,7 @@ def registration_submit(*, task_id: int, user, values: dict):
             version = case_services.registration_submit(
                 graduate=graduate, values=values, actor=user
             )
+            case_services.targeted_check_record(graduate=graduate, version=version, actor=user)
             graduate.current_registration = version
             scope.remember_graduate(activation.process, graduate)
             activation.execute()
@@ -551,3 +553,166 @@ def _cancel_registration(graduate: Graduate) -> None:
         RegistrationFlow.instance.cancel(process)
         for task in Task.objects.filter(process_id=process.pk):
             scope.scope_sync(task)
+
+
+# --- Targeted-enrolment checks ----------------------------------------------------------------
+
+
+def targeted_decide(*, task_id: int, user, approve: bool, reason: str = "", uploads=()) -> None:
+    """The targeted-enrolment reviewer approves an exception (reason and evidence required:
+    a release agreement or similar) or returns the registration to the graduate. In a
+    change request, returning it rejects the change."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError(_("Give the reason for your decision."))
+    if approve and not uploads:
+        raise ValueError(_("An exception needs evidence, such as the release agreement."))
+
+    def action():
+        with _activation(task_id) as activation:
+            _start_own_task(activation, user, (TaskKind.TARGETED_CHECK,), claim_if_open=True)
+            graduate = Graduate.objects.select_related(
+                "university", "current_registration__category"
+            ).get(pk=activation.process.artifact_object_id)
+            change = _change_request_of(activation.process)
+            version = change.proposed if change is not None else graduate.current_registration
+            if approve:
+                evidence = case_services.evidence_store(
+                    graduate=graduate, uploads=list(uploads), actor=user
+                )
+                case_services.targeted_exception_approve(
+                    graduate=graduate, version=version, reason=reason, evidence=evidence, actor=user
+                )
+            elif change is not None:
+                case_services.change_decide(
+                    request=change, actor=user, approve=False, reason=reason
+                )
+                case_services.targeted_recompute(graduate=graduate)
+            else:
+                case_services.registration_return(graduate=graduate, actor=user, reason=reason)
+            scope.remember_graduate(activation.process, graduate)
+            activation.execute()
+            scope.scope_sync(activation.task)
+
+    _locked(action)
+
+
+# --- Change requests ----------------------------------------------------------------------------
+
+CHANGE_AUDIT_KINDS = (TaskKind.CHANGE_COLLEGE_AUDIT, TaskKind.CHANGE_UNIVERSITY_AUDIT)
+
+
+def _change_request_of(process) -> ChangeRequest | None:
+    request_id = (process.data or {}).get("change_request")
+    return (
+        ChangeRequest.objects.select_related("proposed", "graduate").get(pk=request_id)
+        if request_id
+        else None
+    )
+
+
+@transaction.atomic
+def change_request_submit(
+    *, graduate: Graduate, user, kind: str, values: dict | None, reason: str, uploads=(), now=None
+):
+    """The graduate asks to change (or void) their approved registration, with a reason and
+    optional evidence, until the change deadline. Starts the change-request process."""
+    graduate = (
+        Graduate.objects.select_for_update(of=("self",))
+        .select_related("current_registration")
+        .get(pk=graduate.pk)
+    )
+    request = case_services.change_request_create(
+        graduate=graduate, kind=kind, values=values, reason=reason, actor=user, now=now
+    )
+    if uploads:
+        case_services.evidence_store(
+            graduate=graduate, uploads=list(uploads), actor=user, change_request=request
+        )
+    if request.proposed is not None:
+        case_services.targeted_check_record(graduate=graduate, version=request.proposed, actor=user)
+    graduate = Graduate.objects.select_related("university", "current_registration__category").get(
+        pk=graduate.pk
+    )
+    ChangeRequestFlow.start.run(graduate=graduate, _process_data={"change_request": request.pk})
+    return request
+
+
+def change_audit_decide(*, task_id: int, user, approve: bool, reason: str = "") -> None:
+    """Audit a change request: approval at the college passes it to the university; the
+    university's approval makes it current (superseding a confirmation, which then opens
+    again); a rejection keeps what was registered and tells the graduate why."""
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValueError(_("A rejection needs a reason."))
+
+    def action():
+        with _activation(task_id) as activation:
+            _start_own_task(activation, user, CHANGE_AUDIT_KINDS, claim_if_open=True)
+            change = _change_request_of(activation.process)
+            graduate = change.graduate
+            final = activation.task.flow_task.name == TaskKind.CHANGE_UNIVERSITY_AUDIT
+            if not approve:
+                case_services.change_decide(
+                    request=change, actor=user, approve=False, reason=reason
+                )
+                case_services.targeted_recompute(graduate=graduate)
+            elif not final:
+                case_services.registration_pass_level(
+                    graduate=graduate,
+                    actor=user,
+                    level_name=str(TaskKind.CHANGE_COLLEGE_AUDIT.label),
+                )
+            else:
+                case_services.change_decide(request=change, actor=user, approve=True, reason=reason)
+            graduate = Graduate.objects.select_related(
+                "university", "current_registration__category"
+            ).get(pk=graduate.pk)
+            scope.remember_graduate(activation.process, graduate)
+            activation.execute()
+            scope.scope_sync(activation.task)
+            if approve and final:
+                _after_change(
+                    graduate=graduate,
+                    actor=user,
+                    reason=reason or change.reason,
+                    void=change.kind == "void",
+                )
+
+    _locked(action)
+
+
+@transaction.atomic
+def late_correction(
+    *, graduate: Graduate, user, values: dict, reason: str, now=None
+) -> ChangeRequest:
+    """After the deadline, the university supervisor records a correction directly, with a
+    reason; it is flagged late. Before the deadline, changes go through change requests."""
+    if case_services.changes_open(graduate, now=now):
+        raise case_services.ChangeNotAllowed(
+            _("Changes are still open: the graduate submits a change request.")
+        )
+    if TaskScope.objects.filter(
+        graduate=graduate, status__in=ACTIVE_STATUSES, kind__in=REGISTRATION_KINDS
+    ).exists():
+        raise case_services.ChangeNotAllowed(
+            _("The registration is still being audited; finish that first.")
+        )
+    request = case_services.late_correction_record(
+        graduate=graduate, values=values, reason=reason, actor=user
+    )
+    case_services.targeted_check_record(graduate=graduate, version=request.proposed, actor=user)
+    graduate.refresh_from_db()
+    _after_change(graduate=graduate, actor=user, reason=reason, void=False)
+    return request
+
+
+def _after_change(*, graduate: Graduate, actor, reason: str, void: bool) -> None:
+    """What an approved change does beyond the registration: issued numbers are superseded,
+    confirmation opens again (if the window is open), and a voided registration starts over."""
+    verification_services.confirmation_supersede(graduate=graduate, actor=actor, reason=reason)
+    case_services.targeted_recompute(graduate=graduate)
+    if void:
+        registration_open_bulk(graduates=[graduate])
+    else:
+        confirmation_open_if_due(graduate=graduate, actor=actor)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,14 +18,26 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.display import mask_id_number, mask_mobile, versions_compare
 from cases.exports import xlsx_response
-from cases.forms import AuditDecisionForm, ConfirmForm, RegistrationForm, TransferForm
+from cases.forms import (
+    AuditDecisionForm,
+    ChangeDecisionForm,
+    ChangeRequestForm,
+    ConfirmForm,
+    LateCorrectionForm,
+    RegistrationForm,
+    TargetedDecisionForm,
+    TransferForm,
+)
 from cases.models import (
     ArchiveDestination,
     ArchiveMethod,
     CaseStatus,
+    ChangeRequest,
+    Evidence,
     Graduate,
     RegistrationDraft,
     RegistrationStatus,
+    TargetedCompliance,
     TransferDetails,
 )
 from roles.decorators import role_required
@@ -44,7 +56,7 @@ from .forms import (
 )
 from .models import ScopeStatus, TaskKind
 
-REVIEWER_ROLES = (Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER)
+REVIEWER_ROLES = (Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER, Role.TARGETED_REVIEWER)
 
 
 def _client_ip(request) -> str | None:
@@ -266,7 +278,13 @@ def _required_map(cohort: int) -> dict:
 
 
 def _audit_task(
-    request, row, *, decide=services.audit_decide, template="workflows/audit.html", extra=None
+    request,
+    row,
+    *,
+    decide=services.audit_decide,
+    template="workflows/audit.html",
+    extra=None,
+    form_class=AuditDecisionForm,
 ):
     """A reviewer's decision page: approve, or return with a reason."""
     scope = scope_for_user(request.user)
@@ -274,7 +292,7 @@ def _audit_task(
     can_decide = row.status in (ScopeStatus.OPEN, ScopeStatus.ASSIGNED) and (
         row.assignee_id == request.user.pk or selectors.can_claim(scope, row)
     )
-    form = AuditDecisionForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied
@@ -293,7 +311,7 @@ def _audit_task(
                 messages.success(request, _("Approved: %(name)s.") % {"name": graduate.name})
             else:
                 messages.success(
-                    request, _("Returned to %(name)s for correction.") % {"name": graduate.name}
+                    request, _("Decision recorded; %(name)s is told why.") % {"name": graduate.name}
                 )
             return redirect(_safe_next(request, reverse("workflows:queue")))
     case_services.case_access_record(
@@ -409,6 +427,90 @@ def _transfer_initial(graduate, details) -> dict:
     return initial
 
 
+def _change_audit_task(request, row):
+    return _audit_task(
+        request,
+        row,
+        decide=services.change_audit_decide,
+        extra=_change_context,
+        form_class=ChangeDecisionForm,
+    )
+
+
+def _change_context(graduate) -> dict:
+    change = (
+        graduate.change_requests.filter(status=ChangeRequest.Status.PENDING)
+        .select_related("proposed")
+        .first()
+    )
+    if change is None:
+        return {}
+    return {
+        "change": change,
+        "change_comparison": versions_compare(change.proposed, graduate.current_registration)
+        if change.proposed_id
+        else [],
+        "evidence": change.evidence.all(),
+    }
+
+
+def _targeted_task(request, row):
+    """The targeted-enrolment reviewer: approve an exception (reason and evidence) or return."""
+    scope = scope_for_user(request.user)
+    graduate = case_selectors.case_for_user(request.user, row.graduate_id)
+    can_decide = row.status in (ScopeStatus.OPEN, ScopeStatus.ASSIGNED) and (
+        row.assignee_id == request.user.pk or selectors.can_claim(scope, row)
+    )
+    form = TargetedDecisionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.targeted_decide(
+                    task_id=row.pk,
+                    user=request.user,
+                    approve=form.cleaned_data["decision"] == "exception",
+                    reason=form.cleaned_data["reason"],
+                    uploads=form.cleaned_data["evidence"],
+                )
+            except services.TaskNotAvailable as exc:
+                messages.error(request, str(exc))
+                return redirect("workflows:task", task_id=row.pk)
+            messages.success(
+                request, _("Decision recorded for %(name)s.") % {"name": graduate.name}
+            )
+            return redirect(_safe_next(request, reverse("workflows:queue")))
+    case_services.case_access_record(
+        graduate_ids=[graduate.pk],
+        user=request.user,
+        action="targeted_view",
+        ip=_client_ip(request),
+    )
+    change = (
+        graduate.change_requests.filter(status=ChangeRequest.Status.PENDING)
+        .select_related("proposed")
+        .first()
+    )
+    version = (
+        change.proposed
+        if change is not None and change.proposed_id
+        else graduate.current_registration
+    )
+    return render(
+        request,
+        "workflows/targeted_check.html",
+        {
+            **_case_context(graduate),
+            "row": row,
+            "form": form,
+            "can_decide": can_decide,
+            "checked": version,
+            "checked_rows": versions_compare(version, None),
+        },
+    )
+
+
 GRADUATE_TASK_PAGES = {
     TaskKind.REGISTER: _registration_task,
     TaskKind.CORRECT: _registration_task,
@@ -418,6 +520,9 @@ REVIEWER_TASK_PAGES = {
     TaskKind.COLLEGE_AUDIT: _audit_task,
     TaskKind.UNIVERSITY_AUDIT: _audit_task,
     TaskKind.AUDIT_TRANSFER: _transfer_audit_task,
+    TaskKind.TARGETED_CHECK: _targeted_task,
+    TaskKind.CHANGE_COLLEGE_AUDIT: _change_audit_task,
+    TaskKind.CHANGE_UNIVERSITY_AUDIT: _change_audit_task,
 }
 
 
@@ -486,6 +591,14 @@ def case_detail(request, graduate_id):
     context = _case_context(graduate)
     context["own"] = own
     context["confirmation"] = verification_selectors.current_confirmation(graduate)
+    context["changes"] = graduate.change_requests.select_related(
+        "proposed", "decided_by"
+    ).prefetch_related("evidence")
+    context["changes_open"] = case_services.changes_open(graduate)
+    context["change_deadline"] = case_services.change_deadline(graduate)
+    context["may_correct_late"] = not context["changes_open"] and scope_for_user(
+        request.user
+    ).supervises(graduate.university_id)
     if own:
         context["consent"] = verification_selectors.consent_of(graduate)
         context["lookups"] = verification_selectors.lookups_of(graduate)[:50]
@@ -671,4 +784,254 @@ def transfer_list(request):
         request,
         "workflows/transfer_list.html",
         {"form": form, "page": rows, "query": query.urlencode()},
+    )
+
+
+# --- Changes and corrections ------------------------------------------------------------------------
+
+
+def _registration_initial(version) -> dict:
+    if version is None:
+        return {}
+    return {
+        name: getattr(version, f"{name}_id" if name in version._fk_fields() else name)
+        for name in RegistrationForm.Meta.fields
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def change_request(request, graduate_id):
+    """The graduate requests a change or a void of their approved registration."""
+    graduate = case_selectors.case_for_user(request.user, graduate_id)
+    if graduate.user_id != request.user.pk:
+        raise PermissionDenied
+    blocked = None
+    if not case_services.changes_open(graduate):
+        blocked = _(
+            "Changes closed on %(date)s (Beijing time), as the notice requires registered destinations to be "
+            "updated before 31 August. If your destination is wrong, ask your university: it can record a "
+            "late correction."
+        ) % {"date": case_services.change_deadline(graduate).isoformat()}
+    elif graduate.status != CaseStatus.APPROVED:
+        blocked = _("Only an approved registration can be changed; finish the registration first.")
+    elif graduate.change_requests.filter(status=ChangeRequest.Status.PENDING).exists():
+        blocked = _("A change request of yours is already waiting for audit.")
+    if blocked:
+        return render(
+            request, "workflows/change_request.html", {"graduate": graduate, "blocked": blocked}
+        )
+    meta = ChangeRequestForm(request.POST or None, request.FILES or None)
+    form = RegistrationForm(
+        request.POST or None,
+        cohort=graduate.cohort,
+        initial=_registration_initial(graduate.current_registration),
+    )
+    if request.method == "POST":
+        void = request.POST.get("kind") == "void"
+        if meta.is_valid() and (void or form.is_valid()):
+            try:
+                services.change_request_submit(
+                    graduate=graduate,
+                    user=request.user,
+                    kind=meta.cleaned_data["kind"],
+                    values=None if void else form.values(),
+                    reason=meta.cleaned_data["reason"],
+                    uploads=meta.cleaned_data["evidence"],
+                )
+            except case_services.ChangeNotAllowed as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Change requested. Your university will audit it."))
+                return redirect("workflows:case", graduate_id=graduate.pk)
+        else:
+            messages.error(
+                request, _("Please correct the fields marked below; nothing you typed was lost.")
+            )
+    return render(
+        request,
+        "workflows/change_request.html",
+        {
+            "graduate": graduate,
+            "form": form,
+            "meta": meta,
+            "required_map": _required_map(graduate.cohort),
+            "deadline": case_services.change_deadline(graduate),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.UNIVERSITY_SUPERVISOR)
+def late_correction(request, graduate_id):
+    """After the deadline, the university supervisor records a correction, flagged late."""
+    graduate = case_selectors.case_for_user(request.user, graduate_id)
+    if not scope_for_user(request.user).supervises(graduate.university_id):
+        raise PermissionDenied
+    meta = LateCorrectionForm(request.POST or None)
+    form = RegistrationForm(
+        request.POST or None,
+        cohort=graduate.cohort,
+        initial=_registration_initial(graduate.current_registration),
+    )
+    if request.method == "POST":
+        if meta.is_valid() and form.is_valid():
+            try:
+                services.late_correction(
+                    graduate=graduate,
+                    user=request.user,
+                    values=form.values(),
+                    reason=meta.cleaned_data["reason"],
+                )
+            except case_services.ChangeNotAllowed as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Late correction recorded; it is flagged as late."))
+                return redirect("workflows:case", graduate_id=graduate.pk)
+        else:
+            messages.error(
+                request, _("Please correct the fields marked below; nothing you typed was lost.")
+            )
+    return render(
+        request,
+        "workflows/late_correction.html",
+        {
+            "graduate": graduate,
+            "form": form,
+            "meta": meta,
+            "required_map": _required_map(graduate.cohort),
+        },
+    )
+
+
+@login_required
+def evidence_file(request, evidence_id):
+    """An uploaded scan, served only to users whose scope covers its case (404 otherwise)."""
+    evidence = (
+        Evidence.objects.filter(pk=evidence_id).only("graduate_id").first()
+        if str(evidence_id).isdigit()
+        else None
+    )
+    if evidence is None:
+        raise Http404
+    graduate = case_selectors.case_for_user(request.user, evidence.graduate_id)
+    evidence = Evidence.objects.get(pk=evidence.pk)
+    if graduate.user_id != request.user.pk:
+        case_services.case_access_record(
+            graduate_ids=[graduate.pk],
+            user=request.user,
+            action="evidence_view",
+            ip=_client_ip(request),
+        )
+    response = FileResponse(
+        evidence.file.open("rb"),
+        content_type=evidence.content_type,
+        as_attachment=True,
+        filename=evidence.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Provincial monitoring -----------------------------------------------------------------------------
+
+
+@role_required(Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
+def targeted_list(request):
+    """Targeted graduates of the monitor's province and their compliance, on the page or as XLSX."""
+    rows = (
+        case_selectors.cases_for_user(request.user)
+        .exclude(targeted_compliance="")
+        .select_related(
+            "university",
+            "targeted_region",
+            "current_registration__category",
+            "current_registration__employer_region",
+        )
+        .order_by("university__code", "student_no")
+    )
+    status = request.GET.get("status", "")
+    if status and status in TargetedCompliance.values:
+        rows = rows.filter(targeted_compliance=status)
+    university = request.GET.get("university", "")
+    if university.isdigit():
+        rows = rows.filter(university__code=university)
+    cohort = request.GET.get("cohort", "")
+    if cohort.isdigit():
+        rows = rows.filter(cohort=int(cohort))
+    if request.GET.get("format") == "xlsx":
+        rows = list(rows)
+        case_services.case_access_record(
+            graduate_ids=[g.pk for g in rows],
+            user=request.user,
+            action="targeted_export",
+            ip=_client_ip(request),
+        )
+        return xlsx_response(
+            filename="targeted-graduates.xlsx",
+            title="定向毕业生",
+            headers=[
+                "学校代码",
+                "学校",
+                "学号",
+                "姓名",
+                "毕业年份",
+                "定向单位",
+                "定向单位统一社会信用代码",
+                "定向地区",
+                "协议编号",
+                "毕业去向",
+                "单位名称",
+                "统一社会信用代码",
+                "单位所在地",
+                "状态",
+            ],
+            rows=(
+                [
+                    g.university.code,
+                    g.university.name,
+                    g.student_no,
+                    g.name,
+                    g.cohort,
+                    g.targeted_employer_name,
+                    g.targeted_credit_code,
+                    g.targeted_region.full_name if g.targeted_region_id else "",
+                    g.agreement_no,
+                    str(g.current_registration.category) if g.current_registration_id else "",
+                    g.current_registration.employer_name if g.current_registration_id else "",
+                    g.current_registration.employer_credit_code
+                    if g.current_registration_id
+                    else "",
+                    str(g.current_registration.employer_region or "")
+                    if g.current_registration_id
+                    else "",
+                    g.get_targeted_compliance_display(),
+                ]
+                for g in rows
+            ),
+        )
+    counts = dict(
+        case_selectors.cases_for_user(request.user)
+        .exclude(targeted_compliance="")
+        .values_list("targeted_compliance")
+        .annotate(n=Count("pk"))
+        .values_list("targeted_compliance", "n")
+    )
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflows/targeted_list.html",
+        {
+            "page": page,
+            "status": status,
+            "university": university,
+            "cohort": cohort,
+            "query": query.urlencode(),
+            "statuses": [
+                (v, label, counts.get(v, 0)) for v, label in TargetedCompliance.choices if v
+            ],
+        },
     )

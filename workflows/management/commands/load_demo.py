@@ -55,6 +55,12 @@ ACCOUNTS = [
     ),
     ("demo-reviewer", "赵老师（学校审核）", Role.UNIVERSITY_REVIEWER, ("university", "19001")),
     (
+        "demo-targeted-reviewer",
+        "郑老师（定向生审核）",
+        Role.TARGETED_REVIEWER,
+        ("university", "19001"),
+    ),
+    (
         "demo-supervisor",
         "陈主任（学校负责人）",
         Role.UNIVERSITY_SUPERVISOR,
@@ -195,6 +201,7 @@ class Command(BaseCommand):
 
         # Some cases further along, so every inbox has something in it.
         self._advance(graduates[2:22], rng=rng)
+        self._targeted(main, cohort, supervisor, rng=rng)
         passwords["verification"] = self._leave_time(main, cohort, supervisor)
         # One graduate left to activate, with a code printed below.
         pending = graduates[1]
@@ -266,6 +273,57 @@ class Command(BaseCommand):
                     approve=False,
                     reason="签约日期与就业协议不一致，请核对后重新提交。",
                 )
+
+    def _targeted(self, university, cohort, supervisor, *, rng):
+        """Two targeted (定向) graduates; one registers elsewhere and waits for the targeted reviewer."""
+        from cases.demo import make_id_number
+        from cases.roster import COLUMNS, RosterValidator
+
+        header = [h for _n, h, _r in COLUMNS]
+        rows = [header]
+        for i, (name, region) in enumerate((("定向一", "650000"), ("定向二", "540000"))):
+            male = i == 0
+            values = {
+                "student_no": f"{cohort}9{i:04d}",
+                "name": name,
+                "gender": "男" if male else "女",
+                "id_number": make_id_number(
+                    region="110102",
+                    birth=timezone.datetime(cohort - 22, 3, 1).date(),
+                    seq=900 + i,
+                    male=male,
+                ),
+                "education_level": "本科",
+                "college": "计算机学院",
+                "major_name": "临床医学",
+                "training_mode": "定向",
+                "targeted_region": region,
+                "agreement_no": f"DX-{cohort}-{i + 1:03d}",
+                "is_incomplete": "否",
+            }
+            rows.append([values.get(n, "") for n, _h, _r in COLUMNS])
+        services.roster_import(
+            university=university,
+            cohort=cohort,
+            rows=RosterValidator(university=university).parse(rows),
+            actor=supervisor,
+        )
+        graduate = Graduate.objects.get(university=university, cohort=cohort, name="定向一")
+        task = TaskScope.objects.get(graduate=graduate, kind="register")
+        services.registration_submit(
+            task_id=task.pk,
+            user=graduate.user,
+            values={
+                "category": DestinationCategory.objects.get(code="10"),
+                "employer_name": "北京星河信息技术有限公司",
+                "employer_credit_code": valid_credit_code(rng),
+                "employer_nature": EmployerNature.objects.get(code="39"),
+                "employer_industry": Industry.objects.get(code="I"),
+                "employer_region": Region.objects.get(code="110100"),
+                "job_category": JobCategory.objects.get(code="13"),
+                "signed_on": timezone.localdate(),
+            },
+        )
 
     def _leave_time(self, university, cohort, supervisor) -> dict:
         """Open the leave window and let two approved graduates confirm, so that a verifier
