@@ -465,6 +465,10 @@ class CaseEvent(models.Model):
         PASSED_LEVEL = "passed_level", _("passed first-level audit")
         RETURNED = "returned", _("returned for correction")
         STATUS_CHANGED = "status_changed", _("status changed")
+        OVERDUE = "overdue", _("task overdue")
+        ESCALATED = "escalated", _("escalated to the supervisor")
+        REASSIGNED = "reassigned", _("task reassigned")
+        REMINDED = "reminded", _("reminder sent")
 
     graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

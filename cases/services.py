@@ -8,9 +8,9 @@ flow's lock.
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from notifications.services import notify
+from notifications.kinds import EventKind
+from notifications.services import notify_event
 from roles import permissions
 from roles import services as role_services
 from roles.models import Membership, Role
@@ -280,21 +280,36 @@ def _decide(*, graduate, actor, status, case_status, kind, reason) -> Registrati
         note=reason,
     )
     if graduate.user_id:
-        if status == RegistrationStatus.RETURNED:
-            message = _("Your destination registration was returned for correction: %(reason)s") % {
-                "reason": reason
-            }
-        else:
-            message = _("Your destination registration (version %(n)d) was approved.") % {
-                "n": version.number
-            }
-        notify(user_id=graduate.user_id, message=message, url="/")
+        returned = status == RegistrationStatus.RETURNED
+        notify_event(
+            user_ids=[graduate.user_id],
+            kind=EventKind.REGISTRATION_RETURNED if returned else EventKind.REGISTRATION_APPROVED,
+            context={"reason": reason, "version": version.number},
+            dedupe_key=f"registration:{version.pk}:{status}",
+            url="/",
+        )
     return version
 
 
-def task_event_record(*, graduate_id: int, actor, kind: str, note: str = "") -> None:
-    """Claims and releases of the case's tasks, for the timeline."""
-    CaseEvent.objects.create(graduate_id=graduate_id, actor=actor, kind=kind, note=note)
+def task_event_record(
+    *, graduate_id: int, actor, kind: str, note: str = "", before=None, after=None
+) -> CaseEvent:
+    """Claims, releases and reassignments of the case's tasks, for the timeline."""
+    return CaseEvent.objects.create(
+        graduate_id=graduate_id, actor=actor, kind=kind, note=note, before=before, after=after
+    )
+
+
+def task_events_record_bulk(*, events: list[tuple[int, str, str]], actor=None, at=None) -> None:
+    """Many task events at once, for the sweeps: (graduate id, kind, note) each."""
+    at = at or timezone.now()
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(graduate_id=graduate_id, actor=actor, kind=kind, note=note, at=at)
+            for graduate_id, kind, note in events
+        ],
+        batch_size=1000,
+    )
 
 
 def activation_codes_export(
