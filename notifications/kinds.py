@@ -73,7 +73,9 @@ TEXTS: dict[str, KindText] = {
     ),
     EventKind.CONFIRMATION_OPENED: KindText(
         _("Please confirm your destination"),
-        _("Confirmation of your destination is open until %(deadline)s. Please confirm it in time."),
+        _(
+            "Confirmation of your destination is open until %(deadline)s. Please confirm it in time."
+        ),
         sms=True,
     ),
     EventKind.DEADLINE_APPROACHING: KindText(

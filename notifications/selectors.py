@@ -29,9 +29,7 @@ def notification_for_user(user, pk) -> Notification | None:
 
 def settings_for_user(user) -> NotificationSettings:
     """The user's saved settings, or unsaved defaults."""
-    return NotificationSettings.objects.filter(user=user).first() or NotificationSettings(
-        user=user
-    )
+    return NotificationSettings.objects.filter(user=user).first() or NotificationSettings(user=user)
 
 
 def choice_keys() -> list[tuple[str, str, list[tuple[str, str]]]]:

@@ -176,9 +176,7 @@ def recipients_for(*, user_ids: Iterable[int]) -> dict[int, Recipient]:
     user_ids = set(user_ids)
     recipients = {
         pk: Recipient(email=email)
-        for pk, email in get_user_model()
-        .objects.filter(pk__in=user_ids)
-        .values_list("pk", "email")
+        for pk, email in get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email")
     }
     for user_id, mobile in Graduate.objects.filter(user_id__in=user_ids).values_list(
         "user_id", "mobile"
@@ -284,7 +282,10 @@ def _deliver_channel(notification, channel, recipient, *, texts, worker):
     except transports.TransportError as exc:
         _finish(attempt, DeliveryResult.FAILED, detail=str(exc))
         failures = attempts.filter(result=DeliveryResult.FAILED).count()
-        return DeliveryResult.FAILED, exc.permanent or failures >= settings.NOTIFICATION_MAX_ATTEMPTS
+        return (
+            DeliveryResult.FAILED,
+            exc.permanent or failures >= settings.NOTIFICATION_MAX_ATTEMPTS,
+        )
     return DeliveryResult.SENT, True
 
 
@@ -357,9 +358,7 @@ def notification_settings_update(
     unknown = set(choices) - allowed
     if unknown:
         raise ValueError(f"unknown notification choices: {sorted(unknown)}")
-    row = NotificationSettings.objects.filter(user=user).first() or NotificationSettings(
-        user=user
-    )
+    row = NotificationSettings.objects.filter(user=user).first() or NotificationSettings(user=user)
     row.email, row.mobile = email.strip(), mobile.strip()
     row.choices = {key: bool(value) for key, value in sorted(choices.items())}
     row.updated_at = timezone.now()

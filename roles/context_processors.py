@@ -16,4 +16,5 @@ def scope(request):
         "is_graduate": user_scope.has_role(Role.GRADUATE),
         "is_reviewer": user_scope.has_role(Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER),
         "is_supervisor": user_scope.has_role(Role.UNIVERSITY_SUPERVISOR),
+        "can_supervise": user_scope.has_role(Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR),
     }
