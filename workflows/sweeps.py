@@ -117,15 +117,6 @@ def overdue_sweep(*, now=None, batch_size=None) -> int:
     task (one message per queue). Returns the number of tasks marked."""
     now = now or timezone.now()
 
-    def candidates():
-        return (
-            TaskScope.objects.filter(
-                status__in=ACTIVE_STATUSES, overdue_notified_at__isnull=True, due_at__lt=now
-            )
-            .select_related("graduate")
-            .order_by("due_at", "task_id")
-        )
-
     def handle(rows):
         TaskScope.objects.filter(pk__in=[r.pk for r in rows]).update(overdue_notified_at=now)
         case_services.task_events_record_bulk(
@@ -145,7 +136,18 @@ def overdue_sweep(*, now=None, batch_size=None) -> int:
         events += queue_events(rows, kind=EventKind.QUEUE_OVERDUE, key="queue-overdue", context={})
         notify_events(events)
 
-    return _in_batches(candidates, handle, batch_size)
+    return _in_batches(lambda: overdue_candidates(now), handle, batch_size)
+
+
+def overdue_candidates(now) -> QuerySet[TaskScope]:
+    """Active tasks past due and not marked yet (index ``scope_sweep_due``)."""
+    return (
+        TaskScope.objects.filter(
+            status__in=ACTIVE_STATUSES, overdue_notified_at__isnull=True, due_at__lt=now
+        )
+        .select_related("graduate")
+        .order_by("due_at", "task_id")
+    )
 
 
 def escalation_sweep(*, now=None, batch_size=None) -> int:
@@ -155,17 +157,6 @@ def escalation_sweep(*, now=None, batch_size=None) -> int:
     now = now or timezone.now()
     hours = settings.OVERDUE_ESCALATION_HOURS
     cutoff = now - timedelta(hours=hours)
-
-    def candidates():
-        return (
-            TaskScope.objects.filter(
-                status__in=ACTIVE_STATUSES,
-                escalated_at__isnull=True,
-                overdue_notified_at__lte=cutoff,
-            )
-            .select_related("graduate", "university")
-            .order_by("overdue_notified_at", "task_id")
-        )
 
     def handle(rows):
         TaskScope.objects.filter(pk__in=[r.pk for r in rows]).update(escalated_at=now)
@@ -199,7 +190,21 @@ def escalation_sweep(*, now=None, batch_size=None) -> int:
             )
         notify_events(events)
 
-    return _in_batches(candidates, handle, batch_size)
+    return _in_batches(lambda: escalation_candidates(cutoff), handle, batch_size)
+
+
+def escalation_candidates(cutoff) -> QuerySet[TaskScope]:
+    """Active tasks marked overdue at or before ``cutoff`` and not escalated yet (index
+    ``scope_sweep_escalation``)."""
+    return (
+        TaskScope.objects.filter(
+            status__in=ACTIVE_STATUSES,
+            escalated_at__isnull=True,
+            overdue_notified_at__lte=cutoff,
+        )
+        .select_related("graduate", "university")
+        .order_by("overdue_notified_at", "task_id")
+    )
 
 
 def _note(row: TaskScope) -> str:
@@ -217,22 +222,6 @@ def due_reminder_sweep(*, now=None, batch_size=None) -> int:
     now = now or timezone.now()
     sent = 0
     for days in sorted(settings.REMINDER_DAYS):  # the nearest first: it supersedes the others
-        window = timedelta(days=days)
-
-        def candidates(window=window, days=days):
-            return (
-                TaskScope.objects.filter(
-                    status__in=ACTIVE_STATUSES,
-                    overdue_notified_at__isnull=True,
-                    assignee__isnull=False,
-                    due_at__gt=now,
-                    due_at__lte=now + window,
-                    created_at__lte=F("due_at") - window,
-                )
-                .filter(Q(reminded_days__isnull=True) | Q(reminded_days__gt=days))
-                .select_related("graduate")
-                .order_by("due_at", "task_id")
-            )
 
         def handle(rows, days=days):
             TaskScope.objects.filter(pk__in=[r.pk for r in rows]).update(reminded_days=days)
@@ -249,8 +238,27 @@ def due_reminder_sweep(*, now=None, batch_size=None) -> int:
                 ]
             )
 
-        sent += _in_batches(candidates, handle, batch_size)
+        sent += _in_batches(lambda days=days: due_candidates(now, days), handle, batch_size)
     return sent
+
+
+def due_candidates(now, days: int) -> QuerySet[TaskScope]:
+    """Assigned tasks due within ``days`` days that existed that long before their due date
+    and have had no reminder as near (index ``scope_sweep_due``)."""
+    window = timedelta(days=days)
+    return (
+        TaskScope.objects.filter(
+            status__in=ACTIVE_STATUSES,
+            overdue_notified_at__isnull=True,
+            assignee__isnull=False,
+            due_at__gt=now,
+            due_at__lte=now + window,
+            created_at__lte=F("due_at") - window,
+        )
+        .filter(Q(reminded_days__isnull=True) | Q(reminded_days__gt=days))
+        .select_related("graduate")
+        .order_by("due_at", "task_id")
+    )
 
 
 def _days_left(now, due_at) -> int:
