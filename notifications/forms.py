@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.display import mask_mobile
+
 from .kinds import EXTERNAL_CHANNELS, EventKind, default_channels
 
 
@@ -10,10 +12,14 @@ class NotificationSettingsForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), required=False)
     mobile = forms.CharField(label=_("Mobile number"), required=False, max_length=11)
 
-    def __init__(self, *args, settings_row, **kwargs):
+    def __init__(self, *args, settings_row, roster_mobile="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = settings_row.email or settings_row.user.email
         self.fields["mobile"].initial = settings_row.mobile
+        if roster_mobile:
+            self.fields["mobile"].help_text = _(
+                "Leave it empty to use the number your university has on file, %(mobile)s."
+            ) % {"mobile": mask_mobile(roster_mobile)}
         for kind in EventKind.values:
             defaults = default_channels(kind)
             for channel in EXTERNAL_CHANNELS:

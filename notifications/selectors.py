@@ -2,7 +2,6 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from .kinds import EXTERNAL_CHANNELS, EventKind
 from .models import DeliveryAttempt, Notification, NotificationSettings
 
 
@@ -32,9 +31,8 @@ def settings_for_user(user) -> NotificationSettings:
     return NotificationSettings.objects.filter(user=user).first() or NotificationSettings(user=user)
 
 
-def choice_keys() -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(kind, label, [(channel, "channel:kind")…]) for every kind, in display order."""
-    return [
-        (kind, label, [(channel, f"{channel}:{kind}") for channel in EXTERNAL_CHANNELS])
-        for kind, label in EventKind.choices
-    ]
+def roster_mobile(user) -> str:
+    """A graduate's mobile number from the roster, used when they give none for SMS."""
+    from cases.models import Graduate
+
+    return Graduate.objects.filter(user=user).values_list("mobile", flat=True).first() or ""

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import NotificationSettingsForm
 from .kinds import EXTERNAL_CHANNELS, Channel
-from .selectors import notification_for_user, notifications_for_user, settings_for_user
+from .selectors import (
+    notification_for_user,
+    notifications_for_user,
+    roster_mobile,
+    settings_for_user,
+)
 from .services import notification_settings_update, notifications_mark_read
 
 
@@ -61,7 +66,9 @@ def notification_read(request):
 @require_http_methods(["GET", "POST"])
 def notification_settings(request):
     row = settings_for_user(request.user)
-    form = NotificationSettingsForm(request.POST or None, settings_row=row)
+    form = NotificationSettingsForm(
+        request.POST or None, settings_row=row, roster_mobile=roster_mobile(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             notification_settings_update(

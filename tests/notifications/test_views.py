@@ -92,3 +92,10 @@ def test_a_bad_mobile_number_is_refused_with_the_reason(cohort):
 def test_the_pages_need_a_log_in():
     for url in ("/notifications/", "/notifications/settings/", "/notifications/1/"):
         assert Client().get(url).status_code == 302
+
+
+def test_the_settings_page_says_which_number_sms_uses_when_none_is_given(cohort):
+    graduate = cohort.first()
+    page = login(graduate.user).get("/notifications/settings/").content.decode()
+    masked = graduate.mobile[:3] + "****" + graduate.mobile[-4:]
+    assert f"留空则使用学校登记的号码 {masked}。" in page
