@@ -317,14 +317,19 @@ def _email_body(text: str, url: str) -> str:
     return "\n".join(lines)
 
 
-def notifications_relay(*, older_than_minutes: int = 10, limit: int = 1000, now=None) -> int:
+def notifications_relay(
+    *, older_than_minutes: int = 10, within_hours: int = 72, limit: int = 1000, now=None
+) -> int:
     """Queue again the notifications whose e-mail or SMS is still unsettled a while after
-    they were written (the broker was down at commit, or a task gave up); returns how many."""
+    they were written (the broker was down at commit, or a task failed on something other
+    than its transport); returns how many. Older ones are left for a person to look at in
+    the admin: news days old is no longer worth sending."""
     now = now or timezone.now()
     ids = list(
         Notification.objects.filter(
             settled_at__isnull=True,
             created_at__lt=now - timezone.timedelta(minutes=older_than_minutes),
+            created_at__gte=now - timezone.timedelta(hours=within_hours),
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

@@ -217,3 +217,16 @@ def test_the_relay_queues_again_what_was_never_sent(
     assert services.notifications_relay(now=later) == 1
     assert len(sms_outbox) == 1
     assert services.notifications_relay(now=later) == 0
+
+
+def test_the_relay_leaves_notifications_days_old_alone(cohort, sms_outbox):
+    from django.utils import timezone
+
+    services.notify_event(
+        user_ids=[cohort.first().user.pk],
+        kind="changes_closed",
+        context={"cohort": 2026, "deadline": "2026-08-31"},
+        dedupe_key="closed",
+    )
+    assert services.notifications_relay(now=timezone.now() + timezone.timedelta(days=4)) == 0
+    assert sms_outbox == []

@@ -99,3 +99,23 @@ def test_the_settings_page_says_which_number_sms_uses_when_none_is_given(cohort)
     page = login(graduate.user).get("/notifications/settings/").content.decode()
     masked = graduate.mobile[:3] + "****" + graduate.mobile[-4:]
     assert f"留空则使用学校登记的号码 {masked}。" in page
+
+
+def test_the_list_reads_a_constant_number_of_queries(
+    cohort, reviewer, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    services.notification_settings_update(
+        user=reviewer, email="r@example.edu.cn", mobile="13812345678", choices={}
+    )
+    client = login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(reviewer, "一", "k0")
+    client.get("/notifications/")
+    with django_assert_num_queries(7) as few:
+        page = client.get("/notifications/")
+    assert "电子邮件: 已发送" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(1, 12):
+            tell(reviewer, f"消息{i}", f"k{i}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get("/notifications/")
