@@ -219,3 +219,14 @@ def test_the_timer_sweep_fires_viewflows_due_database_timers(settings):
     process.refresh_from_db()
     assert process.status == "DONE"
     assert sweeps.workflow_timers_fire()["timers"] == 0
+
+
+def test_beat_schedules_tasks_that_exist_and_each_runs_through_celery(cohort, settings):
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    names = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert len(names) == 6
+    for name in names:
+        assert name in app.tasks, name
+        app.tasks[name].apply().get()  # in-process, through Celery's own call path
