@@ -785,6 +785,10 @@ class CaseEvent(models.Model):
         )
         TARGETED_EXCEPTION = "targeted_exception", _("targeted-enrolment exception approved")
         EVIDENCE_UPLOADED = "evidence_uploaded", _("evidence uploaded")
+        OVERDUE = "overdue", _("task overdue")
+        ESCALATED = "escalated", _("escalated to the supervisor")
+        REASSIGNED = "reassigned", _("task reassigned")
+        REMINDED = "reminded", _("reminder sent")
 
     graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

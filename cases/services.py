@@ -7,12 +7,14 @@ flow's lock.
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import notify
+from notifications.kinds import EventKind
+from notifications.services import notify_event
 from roles import permissions
 from roles import services as role_services
 from roles.models import Membership, Role
@@ -291,21 +293,36 @@ def _decide(*, graduate, actor, status, case_status, kind, reason) -> Registrati
         note=reason,
     )
     if graduate.user_id:
-        if status == RegistrationStatus.RETURNED:
-            message = _("Your destination registration was returned for correction: %(reason)s") % {
-                "reason": reason
-            }
-        else:
-            message = _("Your destination registration (version %(n)d) was approved.") % {
-                "n": version.number
-            }
-        notify(user_id=graduate.user_id, message=message, url="/")
+        returned = status == RegistrationStatus.RETURNED
+        notify_event(
+            user_ids=[graduate.user_id],
+            kind=EventKind.REGISTRATION_RETURNED if returned else EventKind.REGISTRATION_APPROVED,
+            context={"reason": reason, "version": version.number},
+            dedupe_key=f"registration:{version.pk}:{status}",
+            url="/",
+        )
     return version
 
 
-def task_event_record(*, graduate_id: int, actor, kind: str, note: str = "") -> None:
-    """Claims and releases of the case's tasks, for the timeline."""
-    CaseEvent.objects.create(graduate_id=graduate_id, actor=actor, kind=kind, note=note)
+def task_event_record(
+    *, graduate_id: int, actor, kind: str, note: str = "", before=None, after=None
+) -> CaseEvent:
+    """Claims, releases and reassignments of the case's tasks, for the timeline."""
+    return CaseEvent.objects.create(
+        graduate_id=graduate_id, actor=actor, kind=kind, note=note, before=before, after=after
+    )
+
+
+def task_events_record_bulk(*, events: list[tuple[int, str, str]], actor=None, at=None) -> None:
+    """Many task events at once, for the sweeps: (graduate id, kind, note) each."""
+    at = at or timezone.now()
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(graduate_id=graduate_id, actor=actor, kind=kind, note=note, at=at)
+            for graduate_id, kind, note in events
+        ],
+        batch_size=1000,
+    )
 
 
 def activation_codes_export(
@@ -350,11 +367,13 @@ def activation_codes_export(
 def cohort_window_set(*, university, year: int, opens_on, closes_on, actor) -> Cohort:
     """Set a cohort's leave-time confirmation window; the change deadline defaults to 31 August."""
     cohort, _created = Cohort.objects.get_or_create(
-        university=university, year=year, defaults={"changes_close_on": datetime.date(year, 8, 31)}
+        university=university,
+        year=year,
+        defaults={"changes_close_on": default_change_deadline(year)},
     )
     cohort.leave_opens_on, cohort.leave_closes_on = opens_on, closes_on
     if cohort.changes_close_on is None:
-        cohort.changes_close_on = datetime.date(year, 8, 31)
+        cohort.changes_close_on = default_change_deadline(year)
     cohort.full_clean()
     cohort.save()
     return cohort
@@ -425,10 +444,11 @@ def transfer_decide(
     kind = CaseEvent.Kind.TRANSFER_APPROVED if approve else CaseEvent.Kind.TRANSFER_RETURNED
     CaseEvent.objects.create(graduate=graduate, at=now, actor=actor, kind=kind, note=reason.strip())
     if graduate.user_id and not approve:
-        notify(
-            user_id=graduate.user_id,
-            message=_("Your archive and hukou details were returned: %(reason)s")
-            % {"reason": reason.strip()},
+        notify_event(
+            user_ids=[graduate.user_id],
+            kind=EventKind.TRANSFER_RETURNED,
+            context={"reason": reason.strip()},
+            dedupe_key=f"transfer-returned:{details.pk}",
             url="/",
         )
     return details
@@ -497,13 +517,20 @@ def changes_open(graduate: Graduate, *, now=None) -> bool:
     return timezone.localtime(now or timezone.now()).date() <= deadline
 
 
+def default_change_deadline(year: int) -> datetime.date:
+    """31 August of the graduation year, unless ``REGISTRATION_DEADLINE`` says otherwise."""
+    month, day = (int(part) for part in settings.REGISTRATION_DEADLINE.split("-"))
+    return datetime.date(year, month, day)
+
+
+def cohort_change_deadline(*, university_id: int, year: int) -> datetime.date:
+    """A cohort's change deadline: its own date if the university set one, else the default."""
+    cohort = Cohort.objects.filter(university_id=university_id, year=year).first()
+    return (cohort.changes_close_on if cohort else None) or default_change_deadline(year)
+
+
 def change_deadline(graduate: Graduate) -> datetime.date:
-    cohort = Cohort.objects.filter(
-        university_id=graduate.university_id, year=graduate.cohort
-    ).first()
-    return (
-        cohort.changes_close_on if cohort and cohort.changes_close_on else None
-    ) or datetime.date(graduate.cohort, 8, 31)
+    return cohort_change_deadline(university_id=graduate.university_id, year=graduate.cohort)
 
 
 class ChangeNotAllowed(Exception):
@@ -655,12 +682,13 @@ def change_decide(
         after=f"v{request.proposed.number}" if request.proposed_id else None,
     )
     if graduate.user_id:
-        message = (
-            _("Your change request was approved.")
-            if approve
-            else _("Your change request was rejected: %(reason)s") % {"reason": reason.strip()}
+        notify_event(
+            user_ids=[graduate.user_id],
+            kind=EventKind.CHANGE_APPROVED if approve else EventKind.CHANGE_REJECTED,
+            context={"reason": reason.strip()},
+            dedupe_key=f"change-decided:{request.pk}",
+            url=f"/cases/{graduate.pk}/",
         )
-        notify(user_id=graduate.user_id, message=message, url=f"/cases/{graduate.pk}/")
     return request
 
 

@@ -6,6 +6,7 @@ Celery tasks run eagerly in-process. See the configuration table in README.md.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -222,8 +223,10 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 # --- Celery ---------------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Unset: tasks run eagerly in-process, through kombu's in-memory transport (never used for
+# sending, but it keeps Celery from reaching for an AMQP server on localhost).
+CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -244,6 +247,43 @@ VERIFY_LOCK_MINUTES = envint("VERIFY_LOCK_MINUTES", 30)
 
 # Default workflow page size for inboxes and lists.
 PAGE_SIZE = envint("PAGE_SIZE", 50)
+
+# --- Notifications --------------------------------------------------------------------------
+# The SMS gateway adapter (a notifications.transports.SmsTransport); the default only logs.
+SMS_TRANSPORT = env("SMS_TRANSPORT", "notifications.transports.LoggingSmsTransport")
+SMS_SIGNATURE = env("SMS_SIGNATURE", "【毕业去向登记】")
+# Failed e-mail/SMS sends are retried with exponential backoff from this many seconds,
+# up to this many attempts per channel.
+NOTIFICATION_RETRY_BACKOFF = envint("NOTIFICATION_RETRY_BACKOFF", 60)
+NOTIFICATION_MAX_ATTEMPTS = envint("NOTIFICATION_MAX_ATTEMPTS", 8)
+
+# --- Deadlines, sweeps and supervision --------------------------------------------------------
+# An overdue task goes to the university supervisor this long after its handlers were told.
+OVERDUE_ESCALATION_HOURS = envint("OVERDUE_ESCALATION_HOURS", 48)
+# Reminders this many days before the registration deadline and before a task's due date.
+REMINDER_DAYS = sorted({int(d) for d in envlist("REMINDER_DAYS", "7,1")}, reverse=True)
+# The registration deadline of every cohort, month-day in its graduation year.
+REGISTRATION_DEADLINE = env("REGISTRATION_DEADLINE", "08-31")
+# Supervision lists count a task as soon due this many hours before its due date.
+SOON_DUE_HOURS = envint("SOON_DUE_HOURS", 48)
+# Rows per transaction in the sweeps, and how often beat runs them.
+SWEEP_BATCH_SIZE = envint("SWEEP_BATCH_SIZE", 500)
+SWEEP_INTERVAL_MINUTES = envint("SWEEP_INTERVAL_MINUTES", 15)
+
+_sweep_every = timedelta(minutes=SWEEP_INTERVAL_MINUTES)
+CELERY_BEAT_SCHEDULE = {
+    # A sweep message left in the queue while workers are down expires instead of piling up.
+    name: {"task": task, "schedule": every, "options": {"expires": every.total_seconds()}}
+    for name, task, every in [
+        ("workflow-timers", "workflows.tasks.fire_workflow_timers", timedelta(minutes=1)),
+        ("overdue-tasks", "workflows.tasks.sweep_overdue_tasks", _sweep_every),
+        ("escalations", "workflows.tasks.sweep_escalations", _sweep_every),
+        ("due-reminders", "workflows.tasks.sweep_due_reminders", _sweep_every),
+        ("registration-deadline", "workflows.tasks.sweep_registration_deadline", _sweep_every),
+        ("leave-confirmations", "workflows.tasks.open_leave_confirmations", timedelta(hours=1)),
+        ("notification-relay", "notifications.tasks.relay_unsettled_notifications", _sweep_every),
+    ]
+}
 
 LOGGING = {
     "version": 1,

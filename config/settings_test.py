@@ -20,3 +20,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run in-process even when CELERY_BROKER_URL names a broker: the real-worker tests
+# (tests/test_worker.py) switch this off for their duration and start a worker of their own.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -20,4 +20,5 @@ def scope(request):
         "is_monitor": user_scope.has_role(Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN),
         "is_supervisor": user_scope.has_role(Role.UNIVERSITY_SUPERVISOR),
         "is_verifier": user_scope.has_role(Role.VERIFIER),
+        "can_supervise": user_scope.has_role(Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR),
     }

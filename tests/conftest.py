@@ -18,15 +18,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests are skipped on SQLite, with the reason shown in the summary."""
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    skip = pytest.mark.skip(
+    """PostgreSQL-only tests are skipped on SQLite, and the real-worker tests without a
+    broker or without PostgreSQL, with the reason shown in the summary."""
+    postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    broker = bool(os.environ.get("CELERY_BROKER_URL"))
+    skip_postgres = pytest.mark.skip(
         reason="needs PostgreSQL (row locks, EXPLAIN): run with DATABASE_URL=postgres://…"
     )
+    skip_broker = pytest.mark.skip(
+        reason="needs a Celery broker and PostgreSQL for a real worker: run with "
+        "CELERY_BROKER_URL=redis://… and DATABASE_URL=postgres://… (.ci/run does)"
+    )
     for item in items:
-        if item.get_closest_marker("postgres"):
-            item.add_marker(skip)
+        if item.get_closest_marker("broker") and not (broker and postgres):
+            item.add_marker(skip_broker)
+        elif item.get_closest_marker("postgres") and not postgres:
+            item.add_marker(skip_postgres)
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseEvent, Graduate, RegistrationStatus
-from notifications.services import notify
+from notifications.kinds import EventKind
+from notifications.services import notify_event
 from roles.models import Role
 from roles.scope import scope_for_user
 
@@ -250,23 +251,8 @@ def lookup(*, user, name: str, number: str, ip: str | None = None) -> Answer:
             .filter(verification_no=numbers.normalise(number))
             .first()
         )
-    result, confirmation = _answer_for(confirmation, name)
-    logged = confirmation if result != LookupResult.NO_MATCH else None
-    _log(
-        user=user,
-        channel=channel,
-        name=name,
-        number=number,
-        result=result,
-        confirmation=logged,
-        ip=ip,
-    )
-    if result == LookupResult.NO_MATCH:
-        _maybe_lock(user)
-    else:
-        _tell_graduate(confirmation, user)
-    return Answer(
-        result, confirmation if result in (LookupResult.VALID, LookupResult.SUPERSEDED) else None
+    return _conclude(
+        user=user, channel=channel, name=name, number=number, confirmation=confirmation, ip=ip
     )
 
 
@@ -294,14 +280,26 @@ def lookup_qr(*, user, signed: str, ip: str | None = None) -> Answer:
         )
         return Answer(LookupResult.LOCKED)
     confirmation = confirmation_for_qr(signed)
-    result, confirmation = _answer_for(
-        confirmation, confirmation.graduate.name if confirmation else ""
-    )
-    _log(
+    name = confirmation.graduate.name if confirmation else ""
+    return _conclude(
         user=user,
         channel=LookupChannel.QR,
-        name="",
+        name=name,
         number=signed[:40],
+        confirmation=confirmation,
+        ip=ip,
+        asked_name="",
+    )
+
+
+def _conclude(*, user, channel, name, number, confirmation, ip, asked_name=None) -> Answer:
+    """Answer, log, and then lock the account after repeated failures or tell the graduate."""
+    result, confirmation = _answer_for(confirmation, name)
+    lookup = _log(
+        user=user,
+        channel=channel,
+        name=name if asked_name is None else asked_name,
+        number=number,
         result=result,
         confirmation=confirmation if result != LookupResult.NO_MATCH else None,
         ip=ip,
@@ -309,7 +307,7 @@ def lookup_qr(*, user, signed: str, ip: str | None = None) -> Answer:
     if result == LookupResult.NO_MATCH:
         _maybe_lock(user)
     else:
-        _tell_graduate(confirmation, user)
+        _tell_graduate(lookup)
     return Answer(
         result, confirmation if result in (LookupResult.VALID, LookupResult.SUPERSEDED) else None
     )
@@ -328,12 +326,17 @@ def lookup_refused(*, user, channel: str, name: str, number: str, ip: str | None
     return Answer(LookupResult.RATE_LIMITED)
 
 
-def _tell_graduate(confirmation: Confirmation, user) -> None:
-    if confirmation.graduate.user_id:
-        organisation = _verifier_org(user)
-        notify(
-            user_id=confirmation.graduate.user_id,
-            message=_("Your registration was verified by %(org)s.")
-            % {"org": organisation or _("a verifier")},
-            url=f"/cases/{confirmation.graduate_id}/",
+def _tell_graduate(lookup: Lookup) -> None:
+    """The graduate is told of every lookup that reached their record."""
+    graduate = lookup.graduate
+    if graduate is not None and graduate.user_id:
+        notify_event(
+            user_ids=[graduate.user_id],
+            kind=EventKind.RECORD_VERIFIED,
+            context={
+                "verifier": str(lookup.organisation or _("a verifier")),
+                "result": str(LookupResult(lookup.result).label),
+            },
+            dedupe_key=f"verified:{lookup.pk}",
+            url=f"/cases/{graduate.pk}/",
         )

@@ -126,6 +126,13 @@ class TaskScope(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Supervision marks, written by the sweeps and the supervisor's actions (workflows.sweeps).
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    # The nearest "due in N days" reminder sent so far (N of REMINDER_DAYS).
+    reminded_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The last reminder a supervisor sent about this task.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("task scope")
@@ -167,6 +174,22 @@ class TaskScope(models.Model):
                 condition=Q(status__in=["open", "assigned"]),
                 name="scope_active_province",
             ),
+            # Sweeps: active tasks not yet marked overdue (overdue detection, due reminders),
+            # and marked ones not yet escalated.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["open", "assigned"], overdue_notified_at__isnull=True),
+                name="scope_sweep_due",
+            ),
+            models.Index(
+                fields=["overdue_notified_at"],
+                condition=Q(
+                    status__in=["open", "assigned"],
+                    overdue_notified_at__isnull=False,
+                    escalated_at__isnull=True,
+                ),
+                name="scope_sweep_escalation",
+            ),
         ]
 
     def __str__(self):
@@ -179,3 +202,39 @@ class TaskScope(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_active and self.due_at < timezone.now()
+
+    @property
+    def days_overdue(self) -> int:
+        return max((timezone.now() - self.due_at).days, 0) if self.is_overdue else 0
+
+
+class DeadlineNotice(models.Model):
+    """A deadline message to a university's cohort, sent once by the registration-deadline
+    sweep: a reminder some days before the cohort's change deadline, or its close."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("reminder before the deadline")
+        CLOSED = "closed", _("registration closed")
+
+    university = models.ForeignKey(
+        University, on_delete=models.CASCADE, related_name="+", verbose_name=_("university")
+    )
+    cohort = models.PositiveSmallIntegerField(_("cohort"))
+    kind = models.CharField(_("notice"), max_length=10, choices=Kind.choices)
+    days_before = models.PositiveSmallIntegerField(_("days before the deadline"), default=0)
+    deadline = models.DateField(_("deadline"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("graduates told"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("deadline notice")
+        verbose_name_plural = _("deadline notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["university", "cohort", "kind", "days_before"], name="deadline_notice_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cohort} {self.get_kind_display()} {self.days_before}"

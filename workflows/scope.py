@@ -2,7 +2,9 @@
 
 ``scope_create`` runs as the ``onCreate`` hook of every human task, inside the
 transaction that creates the task; ``scope_sync`` runs after every transition
-the services make. Nothing else writes ``TaskScope``.
+the services make. Nothing else writes the engine's columns of ``TaskScope``; the
+supervision marks (overdue, escalated, reminded) are written by ``workflows.sweeps``
+and the supervisor's actions in ``workflows.services``.
 """
 
 from django.contrib.auth import get_user_model

@@ -7,6 +7,7 @@ process on. A task already taken or finished by someone else raises
 ``TaskNotAvailable`` with a message for the user, never a server error.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,10 +23,15 @@ from viewflow.workflow.token import Token
 from cases import services as case_services
 from cases.models import CaseEvent, CaseStatus, ChangeRequest, Cohort, Graduate
 from cases.roster import ParsedRow, RowError
+from notifications.kinds import EventKind
+from notifications.services import Event, notify_event, notify_events
 from roles import services as role_services
+from roles.models import Role
+from roles.scope import scope_for_user
+from roles.templatetags.people import person
 from verification import services as verification_services
 
-from . import scope
+from . import scope, selectors, sweeps
 from .flows import ChangeRequestFlow, LeaveConfirmationFlow, RegistrationFlow
 from .models import ACTIVE_STATUSES, CaseProcess, TaskKind, TaskScope
 
@@ -41,14 +47,17 @@ class TaskNotAvailable(Exception):
 # --- Cohort opening ---------------------------------------------------------------------------
 
 
-def processes_open_bulk(*, flow, graduates: list[Graduate], first: str) -> list[Task]:
+def processes_open_bulk(
+    *, flow, graduates: list[Graduate], first: str, notify_kind: str = EventKind.TASK_ASSIGNED
+) -> list[Task]:
     """Start a process of ``flow`` for each graduate, in bulk, with its first task ``first``
     (a human task assigned to the graduate).
 
     Writes exactly the rows ``flow.start.run(graduate=g)`` writes (the process, its done
     start task, the first task assigned to the graduate and the link between them) plus
     the task-scope rows, a few statements per batch instead of a dozen per graduate.
-    ``tests/workflows/test_open.py`` holds the two side by side.
+    ``tests/workflows/test_open.py`` holds the two side by side. Each graduate with an
+    account is told that the task is theirs (``notify_kind``).
     """
     if not graduates:
         return []
@@ -109,12 +118,28 @@ def processes_open_bulk(*, flow, graduates: list[Graduate], first: str) -> list[
         batch_size=2000,
     )
     due_at = scope.sla_due(first, now)
-    TaskScope.objects.bulk_create(
+    rows = TaskScope.objects.bulk_create(
         [
             scope.scope_row(task=f, graduate=g, kind=first, due_at=due_at)
             for f, g in zip(firsts, graduates, strict=True)
         ],
         batch_size=1000,
+    )
+    notify_events(
+        [
+            Event(
+                user_ids=(g.user_id,),
+                kind=notify_kind,
+                dedupe_key=f"{notify_kind}:{row.pk}",
+                context={
+                    **(context := sweeps.task_context(_with_graduate(row, g))),
+                    "deadline": context["due"],
+                },
+                url=sweeps.task_url(row),
+            )
+            for row, g in zip(rows, graduates, strict=True)
+            if g.user_id
+        ]
     )
     return firsts
 
@@ -122,6 +147,11 @@ def processes_open_bulk(*, flow, graduates: list[Graduate], first: str) -> list[
 def registration_open_bulk(*, graduates: list[Graduate]) -> list[Task]:
     """Open the registration process of new graduates (their "register" task)."""
     return processes_open_bulk(flow=RegistrationFlow, graduates=graduates, first=TaskKind.REGISTER)
+
+
+def _with_graduate(row: TaskScope, graduate: Graduate) -> TaskScope:
+    row.graduate = graduate
+    return row
 
 
 @dataclass
@@ -378,7 +408,10 @@ def _awaiting_confirmation(graduates):
 
 def _leave_open_for(graduates: list[Graduate], actor) -> int:
     processes_open_bulk(
-        flow=LeaveConfirmationFlow, graduates=graduates, first=TaskKind.CONFIRM_LEAVE
+        flow=LeaveConfirmationFlow,
+        graduates=graduates,
+        first=TaskKind.CONFIRM_LEAVE,
+        notify_kind=EventKind.CONFIRMATION_OPENED,
     )
     case_services.confirmation_opened_record(graduate_ids=[g.pk for g in graduates], actor=actor)
     return len(graduates)
@@ -716,3 +749,131 @@ def _after_change(*, graduate: Graduate, actor, reason: str, void: bool) -> None
         registration_open_bulk(graduates=[graduate])
     else:
         confirmation_open_if_due(graduate=graduate, actor=actor)
+
+
+# --- Supervision: reassigning and reminding ------------------------------------------------------
+
+
+def task_reassign(*, task_id: int, to_user, actor) -> None:
+    """Give an audit task to another reviewer who may take it: a supervisor's action.
+
+    The task may be unclaimed or claimed by someone else; the new reviewer must be a
+    candidate for it (its role, in its university or college). Writes a ``reassigned``
+    case event (from whom, to whom) and tells the new reviewer. Raises
+    ``TaskNotAvailable`` with the reason when the task cannot be given to them.
+    """
+    actor_scope = scope_for_user(actor)
+    target_scope = scope_for_user(to_user)
+
+    def action():
+        with _activation(task_id) as activation:
+            task = activation.task
+            row = TaskScope.objects.select_related("assignee", "graduate").get(pk=task.pk)
+            if not actor_scope.supervises(row.university_id):
+                raise TaskNotAvailable(_("You do not supervise this task's university."))
+            if row.candidate_role == Role.GRADUATE:
+                raise TaskNotAvailable(_("Only reviewers' tasks can be reassigned."))
+            if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+                raise TaskNotAvailable(_("This task is already finished."))
+            if not selectors.may_claim(target_scope, row):
+                raise TaskNotAvailable(
+                    _("%(name)s cannot take this task: it is outside their role or organisation.")
+                    % {"name": person(to_user)}
+                )
+            if task.owner_id == to_user.pk:
+                raise TaskNotAvailable(
+                    _("This task is already assigned to %(name)s.") % {"name": person(to_user)}
+                )
+            before = person(row.assignee, _("unclaimed"))
+            if task.status == STATUS.NEW:
+                activation.assign(to_user)
+            else:
+                activation.reassign(user=to_user)
+            scope.scope_sync(task)
+            event = case_services.task_event_record(
+                graduate_id=row.graduate_id,
+                actor=actor,
+                kind=CaseEvent.Kind.REASSIGNED,
+                note=str(task.flow_task.task_title),
+                before=before,
+                after=person(to_user),
+            )
+            notify_event(
+                user_ids=[to_user.pk],
+                kind=EventKind.TASK_ASSIGNED,
+                dedupe_key=f"task-assigned:{task.pk}:{event.pk}",
+                context=sweeps.task_context(row),
+                url=sweeps.task_url(row),
+            )
+
+    _locked(action)
+
+
+def tasks_reassign_bulk(*, task_ids: list[int], to_user, actor) -> tuple[int, list[str]]:
+    """Reassign several tasks; returns the number reassigned and a message per task skipped."""
+    done, skipped = 0, []
+    for task_id in task_ids:
+        try:
+            task_reassign(task_id=task_id, to_user=to_user, actor=actor)
+        except TaskNotAvailable as exc:
+            skipped.append(f"#{task_id}: {exc}")
+        else:
+            done += 1
+    return done, skipped
+
+
+@transaction.atomic
+def tasks_remind(*, task_ids: list[int], actor, now=None) -> tuple[int, int]:
+    """Remind whoever must act on these tasks: a supervisor's action.
+
+    An assignee gets one message for all their tasks in the selection; an unclaimed task's
+    reviewers one message per queue. Each task reminded gets a ``reminded`` case event.
+    A task already reminded today is left out, so pressing twice sends nothing twice.
+    Returns (tasks reminded, tasks left out).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    actor_scope = scope_for_user(actor)
+    rows = list(
+        TaskScope.objects.filter(pk__in=task_ids, status__in=ACTIVE_STATUSES)
+        .select_for_update(of=("self",))
+        .select_related("graduate")
+        .order_by("due_at", "task_id")
+    )
+    fresh = [
+        r
+        for r in rows
+        if actor_scope.supervises(r.university_id)
+        and not (r.reminded_at and timezone.localdate(r.reminded_at) == today)
+    ]
+    if not fresh:
+        return 0, len(task_ids)
+    TaskScope.objects.filter(pk__in=[r.pk for r in fresh]).update(reminded_at=now)
+    case_services.task_events_record_bulk(
+        events=[(r.graduate_id, CaseEvent.Kind.REMINDED, _remind_note(r)) for r in fresh],
+        actor=actor,
+        at=now,
+    )
+    context = {"actor": person(actor)}
+    by_assignee = defaultdict(list)
+    for row in fresh:
+        if row.assignee_id:
+            by_assignee[row.assignee_id].append(row)
+    key = f"remind:{actor.pk}:{today.isoformat()}"
+    events = [
+        Event(
+            user_ids=(assignee_id,),
+            kind=EventKind.TASK_REMINDER,
+            dedupe_key=f"{key}:{sweeps._digest(r.pk for r in tasks)}",
+            context={**context, "count": len(tasks), "due": sweeps._day(tasks[0].due_at)},
+            url=sweeps.task_url(tasks[0]) if len(tasks) == 1 else "/tasks/",
+        )
+        for assignee_id, tasks in by_assignee.items()
+    ]
+    events += sweeps.queue_events(fresh, kind=EventKind.TASK_REMINDER, key=key, context=context)
+    notify_events(events)
+    return len(fresh), len(task_ids) - len(fresh)
+
+
+def _remind_note(row: TaskScope) -> str:
+    return f"{TaskKind(row.kind).label} #{row.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import supervision_views, views
 
 app_name = "workflows"
 urlpatterns = [
@@ -20,4 +20,25 @@ urlpatterns = [
     path("roster/activation-codes/", views.activation_codes, name="activation_codes"),
     path("leave/", views.leave_window, name="leave"),
     path("leave/transfers/", views.transfer_list, name="transfers"),
+    path("supervision/", supervision_views.supervision_home, name="supervision"),
+    path(
+        "supervision/province/",
+        supervision_views.supervision_province,
+        name="supervision_province",
+    ),
+    path(
+        "supervision/university/<int:university_id>/",
+        supervision_views.supervision_university,
+        name="supervision_university",
+    ),
+    path(
+        "supervision/university/<int:university_id>/tasks/",
+        supervision_views.supervision_tasks,
+        name="supervision_tasks",
+    ),
+    path(
+        "supervision/university/<int:university_id>/tasks/action/",
+        supervision_views.supervision_tasks_action,
+        name="supervision_tasks_action",
+    ),
 ]

@@ -95,7 +95,9 @@ def test_a_rejected_change_keeps_the_current_version_and_tells_why(
     )
     assert graduate.registrations.get(number=2).status == "rejected"
     assert ChangeRequest.objects.get().status == "rejected"
-    assert graduate.user.notifications.filter(message__contains="新单位未提供签约证明").exists()
+    assert graduate.user.notifications.filter(
+        kind="change_rejected", context__reason="新单位未提供签约证明"
+    ).exists()
 
 
 def test_college_then_university_on_two_levels(uni2, deadline_ahead):

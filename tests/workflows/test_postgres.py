@@ -1,5 +1,7 @@
-"""PostgreSQL-only: row locks under real concurrency, and the inbox query plans at scale."""
+"""PostgreSQL-only: row locks under real concurrency, and the query plans of the inboxes,
+the sweeps and the supervision lists at scale."""
 
+import datetime
 import re
 import threading
 import time
@@ -8,7 +10,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
 
-from cases.models import CaseStatus
+from cases.models import CaseEvent, CaseStatus
 from workflows import services
 from workflows.models import TaskScope
 from workflows.selectors import InboxFilters, my_tasks, queue_for_user
@@ -243,3 +245,63 @@ def test_queue_queries_use_an_index_and_no_sequential_scan(beijing):
         filtered = queue_for_user(reviewer, InboxFilters(overdue=True, sort="-created"))
         _assert_indexed(_plan(filtered[:50]), f"{code} filtered")
     _assert_indexed(_plan(my_tasks(seeder, InboxFilters())[:50]), "my tasks")
+
+
+@pytest.mark.django_db
+def test_sweep_and_supervision_queries_use_an_index_and_no_sequential_scan(beijing):
+    from django.utils import timezone
+
+    from roles.models import University
+    from workflows import supervision, sweeps
+
+    seeder = member("national_admin")
+    total = _seed(
+        province_id=beijing.pk,
+        universities=100,
+        per_university=480,
+        big_university_extra=6000,
+        user_id=seeder.pk,
+    )
+    assert total >= 50_000
+    later = timezone.now() + datetime.timedelta(days=4)
+    for label, qs in (
+        ("overdue", sweeps.overdue_candidates(later)[:500]),
+        ("escalation", sweeps.escalation_candidates(later)[:500]),
+        ("due in a day", sweeps.due_candidates(timezone.now(), 1)[:500]),
+    ):
+        _assert_indexed(_plan(qs.select_for_update(skip_locked=True, of=("self",))), label)
+    university = University.objects.get(code="20001")
+    figures = supervision._figures(timezone.now())
+    active = supervision._active(None, university_id=university.pk)
+    for label, qs in (
+        ("by kind", active.values("kind").annotate(**figures).order_by()),
+        ("by reviewer", active.values("assignee_id").annotate(**figures).order_by()),
+        ("by college", active.values("college_id").annotate(**figures).order_by()),
+        ("list", supervision.supervision_tasks(university, supervision.Filters())[:50]),
+    ):
+        _assert_indexed(_plan(qs), label)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_overdue_sweeps_at_once_share_the_work_and_tell_each_assignee_once(
+    uni, supervisor, reviewer
+):
+    from notifications.models import Notification
+    from workflows import sweeps
+
+    open_cohort(uni, count=12, actor=supervisor)
+    late = TaskScope.objects.order_by("-due_at").first().due_at + datetime.timedelta(hours=1)
+    counts, barrier = [], threading.Barrier(2)
+
+    def sweep():
+        barrier.wait()
+        try:
+            counts.append(sweeps.overdue_sweep(now=late, batch_size=2))
+        finally:
+            connections.close_all()
+
+    _run_concurrently(sweep, sweep)
+    assert sum(counts) == 12 and len(counts) == 2
+    assert TaskScope.objects.filter(overdue_notified_at=late).count() == 12
+    assert Notification.objects.filter(kind="task_overdue").count() == 12
+    assert CaseEvent.objects.filter(kind="overdue").count() == 12
