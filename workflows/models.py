@@ -71,6 +71,11 @@ DEFAULT_SLA_HOURS = {
     "correct": 7 * 24,
     "college_audit": 3 * 24,
     "university_audit": 3 * 24,
+    "confirm_leave": 14 * 24,
+    "audit_transfer": 3 * 24,
+    "targeted_check": 3 * 24,
+    "change_college_audit": 3 * 24,
+    "change_university_audit": 3 * 24,
 }
 
 

@@ -1,0 +1,84 @@
+"""Timing and query-plan helpers: medians of repeated runs, EXPLAIN (ANALYZE, BUFFERS) summaries."""
+
+import json
+import re
+import statistics
+import time
+
+from django.db import connection
+
+RUNS = 7
+
+
+def timed(fn, *, runs: int = RUNS, warmup: int = 1) -> dict:
+    """Run ``fn`` ``warmup`` + ``runs`` times; milliseconds: median, min, max."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "median_ms": round(statistics.median(times), 3),
+        "min_ms": round(min(times), 3),
+        "max_ms": round(max(times), 3),
+        "runs": runs,
+    }
+
+
+def ratio(a: dict, b: dict) -> float:
+    return round(a["median_ms"] / b["median_ms"], 2) if b["median_ms"] else float("inf")
+
+
+def explain(sql: str, params=()) -> dict:
+    """The plan's shape: scans with their index or table, rows read, buffers, time."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    root = plan[0]
+    scans = []
+
+    def walk(node):
+        kind = node.get("Node Type", "")
+        if "Scan" in kind:
+            scans.append(
+                {
+                    "scan": kind,
+                    "relation": node.get("Relation Name"),
+                    "index": node.get("Index Name"),
+                    "rows": node.get("Actual Rows", 0) * node.get("Actual Loops", 1),
+                    "rows_removed": node.get("Rows Removed by Filter", 0)
+                    + node.get("Rows Removed by Index Recheck", 0),
+                }
+            )
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(root["Plan"])
+    return {
+        "execution_ms": round(root.get("Execution Time", 0), 3),
+        "shared_hit": root["Plan"].get("Shared Hit Blocks", 0),
+        "shared_read": root["Plan"].get("Shared Read Blocks", 0),
+        "scans": scans,
+        "seq_scans": [s["relation"] for s in scans if s["scan"] == "Seq Scan"],
+    }
+
+
+def explain_queryset(qs) -> dict:
+    sql, params = qs.query.sql_with_params()
+    return explain(sql, params)
+
+
+def plan_line(summary: dict) -> str:
+    parts = []
+    for scan in summary["scans"]:
+        where = scan["index"] or scan["relation"]
+        parts.append(f"{scan['scan']} {where} ({scan['rows']} rows)")
+    return "; ".join(parts) + f"; {summary['shared_hit'] + summary['shared_read']} buffers"
+
+
+def compact_sql(sql: str) -> str:
+    return re.sub(r"\s+", " ", sql).strip()

@@ -1,0 +1,1377 @@
+"""Seeds a realistic nation into an empty (migrated) PostgreSQL database, with COPY.
+
+34 provinces, about 3,000 universities whose sizes follow a skewed (log-normal)
+distribution, and ``scale`` graduates in a realistic state mix. Every graduate gets
+the rows the application itself writes for that state: user, membership, guardian
+grant, graduate, registration versions, viewflow processes and tasks with their
+``previous`` links, task-scope rows, case events, notifications, and for those who
+confirmed, the leave-time process, archive/hukou details, confirmation and consent.
+
+Audit tasks also carry the ``owner_permission`` columns a stock viewflow application
+would set (``.Permission(..., obj=university)``) and reviewers hold the matching
+guardian rows, so that stock viewflow's own queue can be measured on the same data.
+"""
+
+import datetime
+import json
+import math
+import random
+import secrets
+import string
+import time
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
+from tqdm import tqdm
+from viewflow.workflow.fields import get_flow_ref, get_task_ref
+
+from cases.demo import make_id_number, valid_credit_code
+from cases.models import (
+    DestinationCategory,
+    EmployerNature,
+    Graduate,
+    Industry,
+    JobCategory,
+    Region,
+)
+from roles.models import University
+from verification import numbers
+from workflows.flows import LeaveConfirmationFlow, RegistrationFlow
+from workflows.models import DEFAULT_SLA_HOURS
+
+# State mix of a cohort in early summer.
+STATES = [
+    ("unregistered", 0.25),
+    ("awaiting", 0.20),
+    ("claimed", 0.08),
+    ("returned", 0.05),
+    ("approved", 0.27),
+    ("confirmed", 0.15),
+]
+# Destination categories and their share.
+CATEGORY_MIX = [
+    ("10", 0.22),
+    ("11", 0.15),
+    ("12", 0.08),
+    ("271", 0.01),
+    ("46", 0.01),
+    ("502", 0.01),
+    ("503", 0.01),
+    ("512", 0.02),
+    ("519", 0.01),
+    ("75", 0.02),
+    ("76", 0.04),
+    ("801", 0.20),
+    ("802", 0.01),
+    ("85", 0.05),
+    ("70", 0.12),
+    ("71", 0.03),
+    ("72", 0.01),
+]
+PROVINCE_CODES = [
+    "110000",
+    "120000",
+    "130000",
+    "140000",
+    "150000",
+    "210000",
+    "220000",
+    "230000",
+    "310000",
+    "320000",
+    "330000",
+    "340000",
+    "350000",
+    "360000",
+    "370000",
+    "410000",
+    "420000",
+    "430000",
+    "440000",
+    "450000",
+    "460000",
+    "500000",
+    "510000",
+    "520000",
+    "530000",
+    "540000",
+    "610000",
+    "620000",
+    "630000",
+    "640000",
+    "650000",
+    "710000",
+    "810000",
+    "820000",
+]
+COLLEGES_PER_UNIVERSITY = 8
+COHORT = 2026
+REVIEWER_PASSWORD = "bench-password-2026"
+
+
+class Copier:
+    """COPY rows into a table, through the connection Django holds."""
+
+    def __init__(self):
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, table: str, columns: list[str], rows) -> None:
+        raw = connection.connection
+        n = 0
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+                n += 1
+        self.counts[table] = self.counts.get(table, 0) + n
+
+
+def university_sizes(total: int, count: int, rng: random.Random) -> list[int]:
+    """Skewed sizes summing to ``total``; the largest has at least 2% of the graduates
+    (20,000 at a million), the smallest at least one."""
+    raw = sorted((rng.lognormvariate(0, 1.1) for _ in range(count)), reverse=True)
+    scale = total / sum(raw)
+    sizes = [max(1, int(r * scale)) for r in raw]
+    largest = max(sizes[0], math.ceil(total * 0.02))
+    sizes[0] = largest
+    rest = total - largest
+    others = sum(sizes[1:])
+    sizes[1:] = [max(1, int(s * rest / others)) for s in sizes[1:]]
+    sizes[-1] += total - sum(sizes)
+    while sizes[-1] < 1:  # rounding pushed the smallest below one
+        sizes[-1] += 1
+        sizes[1] -= 1
+    return sizes
+
+
+def _pick(rng, mix):
+    r, acc = rng.random(), 0.0
+    for value, share in mix:
+        acc += share
+        if r < acc:
+            return value
+    return mix[-1][0]
+
+
+class Nation:
+    def __init__(self, *, scale: int, seed: int = 2026, universities: int | None = None):
+        self.scale = scale
+        self.rng = random.Random(seed)
+        self.universities = universities or min(3000, max(30, scale // 300))
+        self.copy = Copier()
+        self.now = timezone.now()
+
+    # --- ids -------------------------------------------------------------------------------
+
+    def _next_ids(self, table: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+            return cursor.fetchone()[0]
+
+    def seed(self, progress: bool = True) -> dict:
+        started = time.perf_counter()
+        self._organisations()
+        self._reference()
+        self._reviewers()
+        sizes = university_sizes(self.scale, self.universities, self.rng)
+        bar = tqdm(total=self.scale, unit="graduates", disable=not progress, mininterval=1)
+        self.ids = {
+            table: self._next_ids(table)
+            for table in (
+                "auth_user",
+                "roles_membership",
+                "cases_graduate",
+                "cases_registrationversion",
+                "cases_caseevent",
+                "cases_graduateuserobjectpermission",
+                "viewflow_process",
+                "viewflow_task",
+                "viewflow_task_previous",
+                "notifications_notification",
+                "cases_transferdetails",
+                "verification_confirmation",
+                "verification_verificationconsent",
+            )
+        }
+        batch: list[tuple] = []
+        for university, size in zip(self.university_rows, sizes, strict=True):
+            for i in range(size):
+                batch.append((university, i))
+                if len(batch) >= 20000:
+                    self._graduates(batch)
+                    bar.update(len(batch))
+                    batch = []
+        if batch:
+            self._graduates(batch)
+            bar.update(len(batch))
+        bar.close()
+        self._finish()
+        return {
+            "seconds": time.perf_counter() - started,
+            "rows": dict(self.copy.counts),
+            "sizes": sizes,
+        }
+
+    # --- organisations and people ----------------------------------------------------------------
+
+    def _organisations(self):
+        from roles.models import College, Province
+
+        names = dict(Region.objects.filter(level=1).values_list("code", "name"))
+        provinces = [Province(code=code, name=names[code]) for code in PROVINCE_CODES]
+        Province.objects.bulk_create(provinces, ignore_conflicts=True)
+        provinces = list(Province.objects.filter(code__in=PROVINCE_CODES).order_by("code"))
+        universities = []
+        for n in range(self.universities):
+            province = provinces[n % len(provinces)] if n else provinces[0]
+            universities.append(
+                University(code=f"{10001 + n:05d}", name=f"高校{n + 1:04d}", province=province)
+            )
+        University.objects.bulk_create(universities, batch_size=2000)
+        self.university_rows = list(University.objects.order_by("code"))
+        College.objects.bulk_create(
+            [
+                College(university=u, code=f"{c:02d}", name=f"学院{c:02d}")
+                for u in self.university_rows
+                for c in range(1, COLLEGES_PER_UNIVERSITY + 1)
+            ],
+            batch_size=5000,
+        )
+        self.colleges = {}
+        for college in College.objects.values("id", "university_id").order_by("id"):
+            self.colleges.setdefault(college["university_id"], []).append(college["id"])
+
+    def _reference(self):
+        self.categories = {c.code: c for c in DestinationCategory.objects.all()}
+        self.natures = list(EmployerNature.objects.values_list("id", flat=True))
+        self.industries = list(Industry.objects.values_list("id", flat=True))
+        self.jobs = list(JobCategory.objects.values_list("id", flat=True))
+        self.cities = list(Region.objects.filter(level=2).values_list("id", flat=True))
+        self.graduate_ct = ContentType.objects.get_for_model(Graduate).pk
+        self.university_ct = ContentType.objects.get_for_model(University).pk
+        self.view_perm = Permission.objects.get(
+            content_type_id=self.graduate_ct, codename="view_graduate"
+        ).pk
+        self.graduate_password = make_password(
+            "bench-graduate-2026"
+        )  # one hash for all: seeding, not security
+        flow, leave = RegistrationFlow, LeaveConfirmationFlow
+        self.ref = {
+            "flow": get_flow_ref(flow),
+            "leave": get_flow_ref(leave),
+            **{
+                name: get_task_ref(getattr(flow, name))
+                for name in (
+                    "start",
+                    "register",
+                    "check_targeted",
+                    "route_to_audit",
+                    "university_audit",
+                    "college_audit",
+                    "check_college_audit",
+                    "check_university_audit",
+                    "correct",
+                    "registration_approved",
+                )
+            },
+            **{
+                f"leave_{name}": get_task_ref(getattr(leave, name))
+                for name in (
+                    "start",
+                    "confirm_leave",
+                    "route_details",
+                    "audit_transfer",
+                    "leave_confirmed",
+                )
+            },
+        }
+        self.sla = {kind: datetime.timedelta(hours=h) for kind, h in DEFAULT_SLA_HOURS.items()}
+
+    def _reviewers(self):
+        """Two university reviewers and a supervisor per university (one audit level); the
+        reviewers also hold the guardian rows stock viewflow's queue filters on."""
+        from django.contrib.auth import get_user_model
+        from guardian.models import UserObjectPermission
+
+        from roles.models import Membership
+
+        user_model = get_user_model()
+        password = make_password(REVIEWER_PASSWORD)
+        perm, _ = Permission.objects.get_or_create(
+            content_type_id=self.university_ct,
+            codename="audit_registrations",
+            defaults={"name": "Can audit the university's registrations"},
+        )
+        self.audit_perm = "roles.audit_registrations"
+        users, memberships = [], []
+        for university in self.university_rows:
+            for role, n in (("university_reviewer", 2), ("university_supervisor", 1)):
+                for k in range(n):
+                    short = {"university_reviewer": "rev", "university_supervisor": "sup"}[role]
+                    users.append(
+                        user_model(
+                            username=f"{short}-{university.code}-{k}",
+                            password=password,
+                            first_name=f"{short}{k}",
+                        )
+                    )
+                    memberships.append((len(users) - 1, role, university, None))
+        user_model.objects.bulk_create(users, batch_size=5000)
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    user=users[i], role=role, university=u, province_id=u.province_id, college_id=c
+                )
+                for i, role, u, c in memberships
+            ],
+            batch_size=5000,
+        )
+        UserObjectPermission.objects.bulk_create(
+            [
+                UserObjectPermission(
+                    user=users[i],
+                    permission=perm,
+                    content_type_id=self.university_ct,
+                    object_pk=str(u.pk),
+                )
+                for i, role, u, c in memberships
+                if role == "university_reviewer"
+            ],
+            batch_size=5000,
+        )
+        self.reviewer_of = {}
+        for i, role, u, _c in memberships:
+            if role == "university_reviewer":
+                self.reviewer_of.setdefault(u.pk, users[i].pk)
+
+    # --- graduates ---------------------------------------------------------------------------------
+
+    def _take(self, table: str, n: int = 1) -> int:
+        first = self.ids[table]
+        self.ids[table] += n
+        return first
+
+    def _graduates(self, batch):
+        rng, now, ref = self.rng, self.now, self.ref
+        rows = {
+            k: []
+            for k in (
+                "user",
+                "membership",
+                "perm",
+                "graduate",
+                "version",
+                "event",
+                "process",
+                "task",
+                "previous",
+                "scope",
+                "notification",
+                "transfer",
+                "confirmation",
+                "consent",
+            )
+        }
+        for university, i in batch:
+            state = _pick(rng, STATES)
+            colleges = self.colleges[university.pk]
+            college = colleges[i % len(colleges)]
+            user_id, graduate_id = self._take("auth_user"), self._take("cases_graduate")
+            student_no = f"{COHORT}{i + 1:06d}"
+            male = rng.random() < 0.5
+            name = rng.choice("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗") + rng.choice(
+                "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超"
+            )
+            opened = now - datetime.timedelta(
+                days=rng.randint(20, 90), seconds=rng.randint(0, 86400)
+            )
+            rows["user"].append(
+                (
+                    user_id,
+                    self.graduate_password if state != "unregistered" else "!",
+                    None,
+                    False,
+                    f"{university.code}-{student_no}",
+                    name,
+                    "",
+                    "",
+                    False,
+                    True,
+                    opened,
+                )
+            )
+            rows["membership"].append(
+                (
+                    self._take("roles_membership"),
+                    user_id,
+                    "graduate",
+                    university.province_id,
+                    university.pk,
+                    None,
+                    None,
+                    opened,
+                )
+            )
+            rows["perm"].append(
+                (
+                    self._take("cases_graduateuserobjectpermission"),
+                    self.view_perm,
+                    user_id,
+                    graduate_id,
+                )
+            )
+            id_number = make_id_number(
+                region="110102",
+                birth=datetime.date(COHORT - 22, 1 + i % 12, 1 + i % 28),
+                seq=i,
+                male=male,
+            )
+            events = [(graduate_id, opened, None, "created", "status", None, "unregistered", "")]
+            notifications = []
+            process_id = self._take("viewflow_process")
+            start_id = self._take("viewflow_task")
+            register_id = self._take("viewflow_task")
+            tasks = [
+                (
+                    start_id,
+                    ref["start"],
+                    "START",
+                    "DONE",
+                    opened,
+                    None,
+                    opened,
+                    opened,
+                    None,
+                    process_id,
+                    None,
+                    None,
+                    None,
+                ),
+                (
+                    register_id,
+                    ref["register"],
+                    "HUMAN",
+                    "ASSIGNED" if state == "unregistered" else "DONE",
+                    opened,
+                    None,
+                    None,
+                    None,
+                    user_id,
+                    process_id,
+                    None,
+                    None,
+                    None,
+                ),
+            ]
+            previous = [(register_id, start_id)]
+            scope = [
+                [
+                    register_id,
+                    process_id,
+                    "register",
+                    graduate_id,
+                    university,
+                    college,
+                    "graduate",
+                    user_id,
+                    "assigned",
+                    "",
+                    opened,
+                    opened + self.sla["register"],
+                    None,
+                ]
+            ]
+            notifications.append(
+                (
+                    user_id,
+                    "task_assigned",
+                    {
+                        "task": "登记毕业去向",
+                        "graduate": name,
+                        "due": (opened + self.sla["register"]).date().isoformat(),
+                        "deadline": (opened + self.sla["register"]).date().isoformat(),
+                    },
+                    f"/tasks/{register_id}/",
+                    f"task_assigned:{register_id}",
+                    opened,
+                )
+            )
+            version_id, category_code, status, current_registration = None, "", "unregistered", None
+            confirmed_at = None
+            if state != "unregistered":
+                submitted = opened + datetime.timedelta(days=rng.randint(1, 12))
+                category_code = _pick(rng, CATEGORY_MIX)
+                version_id = self._take("cases_registrationversion")
+                version = self._version(
+                    version_id, graduate_id, category_code, submitted, user_id, state, university
+                )
+                rows["version"].append(version)
+                current_registration = version_id
+                status = {
+                    "awaiting": "pending_audit",
+                    "claimed": "pending_audit",
+                    "returned": "returned",
+                }.get(state, "approved")
+                events.append(
+                    (
+                        graduate_id,
+                        submitted,
+                        user_id,
+                        "submitted",
+                        "status",
+                        "unregistered",
+                        "pending_audit",
+                        "v1",
+                    )
+                )
+                for field, value in self._version_fields(version):
+                    events.append(
+                        (graduate_id, submitted, user_id, "field_changed", field, None, value, "")
+                    )
+                tasks[1] = (*tasks[1][:6], submitted, submitted, *tasks[1][8:])
+                scope[0][8], scope[0][12] = "done", submitted
+                check_id, route_id, audit_id = (self._take("viewflow_task") for _ in range(3))
+                tasks += [
+                    (
+                        check_id,
+                        ref["check_targeted"],
+                        "EXCLUSIVE_GATEWAY",
+                        "DONE",
+                        submitted,
+                        None,
+                        submitted,
+                        submitted,
+                        None,
+                        process_id,
+                        None,
+                        None,
+                        None,
+                    ),
+                    (
+                        route_id,
+                        ref["route_to_audit"],
+                        "EXCLUSIVE_GATEWAY",
+                        "DONE",
+                        submitted,
+                        None,
+                        submitted,
+                        submitted,
+                        None,
+                        process_id,
+                        None,
+                        None,
+                        None,
+                    ),
+                ]
+                previous += [(check_id, register_id), (route_id, check_id), (audit_id, route_id)]
+                reviewer = self.reviewer_of[university.pk]
+                decided = submitted + datetime.timedelta(
+                    days=rng.randint(0, 3), hours=rng.randint(1, 20)
+                )
+                audit_status = {"awaiting": "NEW", "claimed": "ASSIGNED"}.get(state, "DONE")
+                audit_owner = None if state == "awaiting" else reviewer
+                audit_finished = decided if audit_status == "DONE" else None
+                tasks.append(
+                    (
+                        audit_id,
+                        ref["university_audit"],
+                        "HUMAN",
+                        audit_status,
+                        submitted,
+                        None,
+                        decided if audit_finished else None,
+                        audit_finished,
+                        audit_owner,
+                        process_id,
+                        self.audit_perm,
+                        self.university_ct,
+                        str(university.pk),
+                    )
+                )
+                scope.append(
+                    [
+                        audit_id,
+                        process_id,
+                        "university_audit",
+                        graduate_id,
+                        university,
+                        college,
+                        "university_reviewer",
+                        audit_owner,
+                        {"NEW": "open", "ASSIGNED": "assigned", "DONE": "done"}[audit_status],
+                        category_code,
+                        submitted,
+                        submitted + self.sla["university_audit"],
+                        audit_finished,
+                    ]
+                )
+                if state in ("returned", "approved", "confirmed"):
+                    gate_id = self._take("viewflow_task")
+                    tasks.append(
+                        (
+                            gate_id,
+                            ref["check_university_audit"],
+                            "EXCLUSIVE_GATEWAY",
+                            "DONE",
+                            decided,
+                            None,
+                            decided,
+                            decided,
+                            None,
+                            process_id,
+                            None,
+                            None,
+                            None,
+                        )
+                    )
+                    previous.append((gate_id, audit_id))
+                    if state == "returned":
+                        correct_id = self._take("viewflow_task")
+                        tasks.append(
+                            (
+                                correct_id,
+                                ref["correct"],
+                                "HUMAN",
+                                "ASSIGNED",
+                                decided,
+                                None,
+                                None,
+                                None,
+                                user_id,
+                                process_id,
+                                None,
+                                None,
+                                None,
+                            )
+                        )
+                        previous.append((correct_id, gate_id))
+                        scope.append(
+                            [
+                                correct_id,
+                                process_id,
+                                "correct",
+                                graduate_id,
+                                university,
+                                college,
+                                "graduate",
+                                user_id,
+                                "assigned",
+                                category_code,
+                                decided,
+                                decided + self.sla["correct"],
+                                None,
+                            ]
+                        )
+                        events.append(
+                            (
+                                graduate_id,
+                                decided,
+                                reviewer,
+                                "returned",
+                                "status",
+                                "pending_audit",
+                                "returned",
+                                "请核对签约信息",
+                            )
+                        )
+                        notifications.append(
+                            (
+                                user_id,
+                                "registration_returned",
+                                {"reason": "请核对签约信息", "version": 1},
+                                "/",
+                                f"registration:{version_id}:returned",
+                                decided,
+                            )
+                        )
+                    else:
+                        end_id = self._take("viewflow_task")
+                        tasks.append(
+                            (
+                                end_id,
+                                ref["registration_approved"],
+                                "END",
+                                "DONE",
+                                decided,
+                                None,
+                                decided,
+                                decided,
+                                None,
+                                process_id,
+                                None,
+                                None,
+                                None,
+                            )
+                        )
+                        previous.append((end_id, gate_id))
+                        events.append(
+                            (
+                                graduate_id,
+                                decided,
+                                reviewer,
+                                "approved",
+                                "status",
+                                "pending_audit",
+                                "approved",
+                                "",
+                            )
+                        )
+                        notifications.append(
+                            (
+                                user_id,
+                                "registration_approved",
+                                {"reason": "", "version": 1},
+                                "/",
+                                f"registration:{version_id}:approved",
+                                decided,
+                            )
+                        )
+                if state == "confirmed":
+                    confirmed_at = decided + datetime.timedelta(days=rng.randint(1, 10))
+                    self._leave(
+                        rows,
+                        graduate_id,
+                        user_id,
+                        university,
+                        college,
+                        category_code,
+                        version_id,
+                        reviewer,
+                        decided,
+                        confirmed_at,
+                        name,
+                        events,
+                    )
+            process_finished = decided if state in ("approved", "confirmed") else None
+            rows["process"].append(
+                (
+                    process_id,
+                    ref["flow"],
+                    "DONE" if process_finished else "NEW",
+                    opened,
+                    process_finished,
+                    "{}",
+                    self.graduate_ct,
+                    graduate_id,
+                )
+            )
+            rows["task"] += tasks
+            rows["previous"] += previous
+            rows["scope"] += scope
+            rows["graduate"].append(
+                (
+                    graduate_id,
+                    university.pk,
+                    college,
+                    university.province_id,
+                    COHORT,
+                    student_no,
+                    name,
+                    "M" if male else "F",
+                    id_number,
+                    "bachelor",
+                    "080901",
+                    "软件工程",
+                    None,
+                    None,
+                    None,
+                    "non_targeted",
+                    False,
+                    "",
+                    "",
+                    None,
+                    "",
+                    f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
+                    user_id,
+                    status,
+                    confirmed_at,
+                    "",
+                    current_registration,
+                    opened,
+                    opened,
+                )
+            )
+            rows["event"] += events
+            rows["notification"] += notifications
+        self._write(rows)
+
+    def _version(self, version_id, graduate_id, code, submitted, user_id, state, university):
+        rng = self.rng
+        category = self.categories[code]
+        employer = "employer_name" in category.required_fields
+        status = {"awaiting": "pending", "claimed": "pending", "returned": "returned"}.get(
+            state, "approved"
+        )
+        decided = submitted if status != "pending" else None
+        return (
+            version_id,
+            graduate_id,
+            1,
+            category.pk,
+            f"企业{rng.randint(1, 99999):05d}有限公司" if employer else "",
+            valid_credit_code(rng) if employer else "",
+            rng.choice(self.natures) if employer else None,
+            rng.choice(self.industries) if employer else None,
+            rng.choice(self.cities) if employer else None,
+            rng.choice(self.jobs) if employer else None,
+            "",
+            submitted.date() if employer else None,
+            "某大学研究生院" if code in ("801", "802") else "",
+            "University of Somewhere" if code == "85" else "",
+            "",
+            "self",
+            status,
+            True,
+            submitted,
+            user_id,
+            decided,
+            self.reviewer_of[university.pk] if decided else None,
+            "请核对签约信息" if status == "returned" else "",
+        )
+
+    VERSION_COLUMNS = [
+        "id",
+        "graduate_id",
+        "number",
+        "category_id",
+        "employer_name",
+        "employer_credit_code",
+        "employer_nature_id",
+        "employer_industry_id",
+        "employer_region_id",
+        "job_category_id",
+        "employer_address",
+        "signed_on",
+        "study_institution",
+        "foreign_institution",
+        "remarks",
+        "source",
+        "status",
+        "is_current",
+        "submitted_at",
+        "submitted_by_id",
+        "decided_at",
+        "decided_by_id",
+        "decision_reason",
+    ]
+
+    def _version_fields(self, version):
+        """The field-change events a first submission writes (one per filled field)."""
+        values = dict(zip(self.VERSION_COLUMNS, version, strict=True))
+        for field in (
+            "category_id",
+            "employer_name",
+            "employer_credit_code",
+            "employer_nature_id",
+            "employer_industry_id",
+            "employer_region_id",
+            "job_category_id",
+            "signed_on",
+            "study_institution",
+            "foreign_institution",
+        ):
+            value = values[field]
+            if value not in (None, ""):
+                yield field.removesuffix("_id"), str(value)
+
+    def _leave(
+        self,
+        rows,
+        graduate_id,
+        user_id,
+        university,
+        college,
+        category_code,
+        version_id,
+        reviewer,
+        decided,
+        confirmed_at,
+        name,
+        events,
+    ):
+        """A leave-time confirmation done: details submitted and approved, then confirmed."""
+        ref = self.ref
+        opened = decided + datetime.timedelta(hours=1)
+        submitted = opened + datetime.timedelta(hours=3)
+        approved = submitted + datetime.timedelta(hours=20)
+        process_id = self._take("viewflow_process")
+        ids = [self._take("viewflow_task") for _ in range(7)]
+        start, confirm1, route1, audit, confirm2, route2, end = ids
+        rows["process"].append(
+            (
+                process_id,
+                ref["leave"],
+                "DONE",
+                opened,
+                confirmed_at,
+                "{}",
+                self.graduate_ct,
+                graduate_id,
+            )
+        )
+        rows["task"] += [
+            (
+                start,
+                ref["leave_start"],
+                "START",
+                "DONE",
+                opened,
+                None,
+                opened,
+                opened,
+                None,
+                process_id,
+                None,
+                None,
+                None,
+            ),
+            (
+                confirm1,
+                ref["leave_confirm_leave"],
+                "HUMAN",
+                "DONE",
+                opened,
+                None,
+                submitted,
+                submitted,
+                user_id,
+                process_id,
+                None,
+                None,
+                None,
+            ),
+            (
+                route1,
+                ref["leave_route_details"],
+                "EXCLUSIVE_GATEWAY",
+                "DONE",
+                submitted,
+                None,
+                submitted,
+                submitted,
+                None,
+                process_id,
+                None,
+                None,
+                None,
+            ),
+            (
+                audit,
+                ref["leave_audit_transfer"],
+                "HUMAN",
+                "DONE",
+                submitted,
+                None,
+                approved,
+                approved,
+                reviewer,
+                process_id,
+                None,
+                None,
+                None,
+            ),
+            (
+                confirm2,
+                ref["leave_confirm_leave"],
+                "HUMAN",
+                "DONE",
+                approved,
+                None,
+                confirmed_at,
+                confirmed_at,
+                user_id,
+                process_id,
+                None,
+                None,
+                None,
+            ),
+            (
+                route2,
+                ref["leave_route_details"],
+                "EXCLUSIVE_GATEWAY",
+                "DONE",
+                confirmed_at,
+                None,
+                confirmed_at,
+                confirmed_at,
+                None,
+                process_id,
+                None,
+                None,
+                None,
+            ),
+            (
+                end,
+                ref["leave_leave_confirmed"],
+                "END",
+                "DONE",
+                confirmed_at,
+                None,
+                confirmed_at,
+                confirmed_at,
+                None,
+                process_id,
+                None,
+                None,
+                None,
+            ),
+        ]
+        rows["previous"] += [
+            (confirm1, start),
+            (route1, confirm1),
+            (audit, route1),
+            (confirm2, audit),
+            (route2, confirm2),
+            (end, route2),
+        ]
+        for task_id, kind, role, owner, created, finished in (
+            (confirm1, "confirm_leave", "graduate", user_id, opened, submitted),
+            (audit, "audit_transfer", "university_reviewer", reviewer, submitted, approved),
+            (confirm2, "confirm_leave", "graduate", user_id, approved, confirmed_at),
+        ):
+            rows["scope"].append(
+                [
+                    task_id,
+                    process_id,
+                    kind,
+                    graduate_id,
+                    university,
+                    college,
+                    role,
+                    owner,
+                    "done",
+                    category_code,
+                    created,
+                    created + self.sla[kind],
+                    finished,
+                ]
+            )
+        transfer_id = self._take("cases_transferdetails")
+        rows["transfer"].append(
+            (
+                transfer_id,
+                graduate_id,
+                1,
+                "employer",
+                "单位人事部",
+                "北京市海淀区中关村大街1号",
+                "100080",
+                "人事处",
+                "010-62751234",
+                "confidential_mail",
+                False,
+                "",
+                "",
+                "approved",
+                True,
+                submitted,
+                user_id,
+                approved,
+                reviewer,
+                "",
+            )
+        )
+        transfer_no = f"{COHORT % 100:02d}{university.code}" + "".join(
+            self.rng.choice(string.ascii_uppercase) for _ in range(11)
+        )
+        rows["confirmation"].append(
+            (
+                self._take("verification_confirmation"),
+                graduate_id,
+                version_id,
+                transfer_id,
+                confirmed_at,
+                transfer_no,
+                numbers.new_verification_no(),
+                secrets.token_hex(16),
+                "valid",
+                True,
+                None,
+                "",
+            )
+        )
+        rows["consent"].append(
+            (self._take("verification_verificationconsent"), graduate_id, True, confirmed_at)
+        )
+        events += [
+            (graduate_id, opened, None, "confirmation_opened", "", None, None, ""),
+            (graduate_id, submitted, user_id, "transfer_submitted", "", None, None, "v1"),
+            (graduate_id, approved, reviewer, "transfer_approved", "", None, None, ""),
+            (graduate_id, confirmed_at, user_id, "confirmed", "", None, None, transfer_no),
+            (graduate_id, confirmed_at, user_id, "consent_granted", "", None, None, ""),
+        ]
+
+    # --- writing -------------------------------------------------------------------------------------
+
+    def _write(self, rows):
+        """One transaction per batch: foreign keys are deferred to its commit (Django creates
+        them DEFERRABLE INITIALLY DEFERRED), so graduates and their versions can refer to
+        each other whatever the order of the COPYs."""
+        with transaction.atomic():
+            self._copy_all(rows)
+
+    def _copy_all(self, rows):
+        copy = self.copy
+        copy(
+            "auth_user",
+            [
+                "id",
+                "password",
+                "last_login",
+                "is_superuser",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_staff",
+                "is_active",
+                "date_joined",
+            ],
+            rows["user"],
+        )
+        copy(
+            "roles_membership",
+            [
+                "id",
+                "user_id",
+                "role",
+                "province_id",
+                "university_id",
+                "college_id",
+                "verifier_organisation_id",
+                "created_at",
+            ],
+            rows["membership"],
+        )
+        copy(
+            "cases_graduate",
+            [
+                "id",
+                "university_id",
+                "college_id",
+                "province_id",
+                "cohort",
+                "student_no",
+                "name",
+                "gender",
+                "id_number",
+                "education_level",
+                "major_code",
+                "major_name",
+                "origin_region_id",
+                "enrolled_on",
+                "graduation_date",
+                "training_mode",
+                "is_incomplete",
+                "targeted_employer_name",
+                "targeted_credit_code",
+                "targeted_region_id",
+                "agreement_no",
+                "mobile",
+                "user_id",
+                "status",
+                "confirmed_at",
+                "targeted_compliance",
+                "current_registration_id",
+                "created_at",
+                "updated_at",
+            ],
+            rows["graduate"],
+        )
+        copy("cases_registrationversion", self.VERSION_COLUMNS, rows["version"])
+        copy(
+            "cases_graduateuserobjectpermission",
+            ["id", "permission_id", "user_id", "content_object_id"],
+            rows["perm"],
+        )
+        copy(
+            "cases_caseevent",
+            ["id", "graduate_id", "at", "actor_id", "kind", "field", "before", "after", "note"],
+            (
+                (
+                    self._take("cases_caseevent"),
+                    g,
+                    at,
+                    actor,
+                    kind,
+                    field,
+                    None if before is None else json.dumps(before, ensure_ascii=False),
+                    None if after is None else json.dumps(after, ensure_ascii=False),
+                    note,
+                )
+                for g, at, actor, kind, field, before, after, note in rows["event"]
+            ),
+        )
+        copy(
+            "viewflow_process",
+            [
+                "id",
+                "flow_class",
+                "status",
+                "created",
+                "finished",
+                "data",
+                "artifact_content_type_id",
+                "artifact_object_id",
+            ],
+            rows["process"],
+        )
+        copy(
+            "viewflow_task",
+            [
+                "id",
+                "flow_task",
+                "flow_task_type",
+                "status",
+                "created",
+                "assigned",
+                "started",
+                "finished",
+                "owner_id",
+                "process_id",
+                "owner_permission",
+                "owner_permission_content_type_id",
+                "owner_permission_obj_pk",
+                "token",
+                "data",
+            ],
+            ((*row, "start", "{}") for row in rows["task"]),
+        )
+        copy(
+            "viewflow_task_previous",
+            ["id", "from_task_id", "to_task_id"],
+            ((self._take("viewflow_task_previous"), a, b) for a, b in rows["previous"]),
+        )
+        copy(
+            "workflows_taskscope",
+            [
+                "task_id",
+                "process_id",
+                "kind",
+                "graduate_id",
+                "province_id",
+                "university_id",
+                "college_id",
+                "cohort",
+                "candidate_role",
+                "assignee_id",
+                "status",
+                "major_name",
+                "category_code",
+                "created_at",
+                "due_at",
+                "finished_at",
+            ],
+            (
+                (
+                    t,
+                    p,
+                    k,
+                    g,
+                    u.province_id,
+                    u.pk,
+                    c,
+                    COHORT,
+                    role,
+                    a,
+                    s,
+                    "软件工程",
+                    cat,
+                    created,
+                    due,
+                    fin,
+                )
+                for t, p, k, g, u, c, role, a, s, cat, created, due, fin in rows["scope"]
+            ),
+        )
+        copy(
+            "notifications_notification",
+            [
+                "id",
+                "user_id",
+                "kind",
+                "context",
+                "url",
+                "dedupe_key",
+                "channels",
+                "created_at",
+                "settled_at",
+            ],
+            (
+                (
+                    self._take("notifications_notification"),
+                    u,
+                    k,
+                    json.dumps(ctx, ensure_ascii=False),
+                    url,
+                    key,
+                    "[]",
+                    at,
+                    at,
+                )
+                for u, k, ctx, url, key, at in rows["notification"]
+            ),
+        )
+        copy(
+            "cases_transferdetails",
+            [
+                "id",
+                "graduate_id",
+                "number",
+                "archive_destination",
+                "archive_unit",
+                "archive_address",
+                "archive_postcode",
+                "archive_contact",
+                "archive_phone",
+                "archive_method",
+                "hukou_migrate",
+                "hukou_type",
+                "hukou_address",
+                "status",
+                "is_current",
+                "submitted_at",
+                "submitted_by_id",
+                "decided_at",
+                "decided_by_id",
+                "decision_reason",
+            ],
+            rows["transfer"],
+        )
+        copy(
+            "verification_confirmation",
+            [
+                "id",
+                "graduate_id",
+                "registration_id",
+                "transfer_id",
+                "confirmed_at",
+                "transfer_no",
+                "verification_no",
+                "qr_token",
+                "status",
+                "is_current",
+                "superseded_at",
+                "superseded_reason",
+            ],
+            rows["confirmation"],
+        )
+        copy(
+            "verification_verificationconsent",
+            ["id", "graduate_id", "granted", "changed_at"],
+            rows["consent"],
+        )
+
+    def _finish(self):
+        """Move the id sequences past the copied rows, and refresh the planner's statistics."""
+        with connection.cursor() as cursor:
+            for table in self.ids:
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+            cursor.execute("ANALYZE")

@@ -1,0 +1,23 @@
+"""Every kind of task is complete: a flow node, a candidate role, an SLA, a page."""
+
+import pytest
+
+from workflows import flows, views
+from workflows.models import KIND_CANDIDATE_ROLE, TaskKind, TaskSLA
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_task_kind_has_a_node_a_role_an_sla_and_a_page():
+    node_names = {
+        node.name
+        for flow in (flows.RegistrationFlow, flows.ChangeRequestFlow, flows.LeaveConfirmationFlow)
+        for node in flow.instance.nodes()
+    }
+    slas = dict(TaskSLA.objects.values_list("kind", "hours"))
+    pages = {**views.GRADUATE_TASK_PAGES, **views.REVIEWER_TASK_PAGES}
+    for kind in TaskKind.values:
+        assert kind in node_names, kind
+        assert kind in KIND_CANDIDATE_ROLE, kind
+        assert slas.get(kind, 0) > 0, kind
+        assert kind in pages, kind
