@@ -225,7 +225,7 @@ def registration_submit(*, graduate: Graduate, values: dict, actor) -> Registrat
     return version
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # joins the flow's transaction: no savepoint round trips
 def registration_pass_level(*, graduate: Graduate, actor, level_name: str) -> None:
     """A first-level (college) approval: the version stays pending for the next level."""
     CaseEvent.objects.create(
@@ -237,7 +237,7 @@ def registration_pass_level(*, graduate: Graduate, actor, level_name: str) -> No
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # joins the flow's transaction: no savepoint round trips
 def registration_approve(*, graduate: Graduate, actor, note: str = "") -> RegistrationVersion:
     """Final approval of the current version; the case becomes ``approved``."""
     return _decide(
@@ -250,7 +250,7 @@ def registration_approve(*, graduate: Graduate, actor, note: str = "") -> Regist
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # joins the flow's transaction: no savepoint round trips
 def registration_return(*, graduate: Graduate, actor, reason: str) -> RegistrationVersion:
     """Return the current version for correction; the reason is shown to the graduate."""
     if not reason.strip():

@@ -212,11 +212,24 @@ def _maybe_lock(user) -> None:
         )
 
 
+# What an answer shows, read with the confirmation in one query.
+ANSWER_RELATED = (
+    "graduate__verification_consent",
+    "graduate__university",
+    "registration__category",
+    "registration__employer_region",
+    "transfer",
+)
+
+
 def _answer_for(confirmation: Confirmation | None, name: str) -> tuple[str, Confirmation | None]:
     if confirmation is None or confirmation.graduate.name != name:
         return LookupResult.NO_MATCH, None
-    consent = VerificationConsent.objects.filter(graduate_id=confirmation.graduate_id).first()
-    if consent is None or not consent.granted:
+    try:
+        granted = confirmation.graduate.verification_consent.granted
+    except VerificationConsent.DoesNotExist:
+        granted = False
+    if not granted:
         return LookupResult.NOT_AUTHORISED, confirmation
     if confirmation.status == ConfirmationStatus.SUPERSEDED:
         return LookupResult.SUPERSEDED, confirmation
@@ -241,13 +254,13 @@ def lookup(*, user, name: str, number: str, ip: str | None = None) -> Answer:
     confirmation = None
     if kind == "transfer_no":
         confirmation = (
-            Confirmation.objects.select_related("graduate")
+            Confirmation.objects.select_related(*ANSWER_RELATED)
             .filter(transfer_no=number.strip().upper())
             .first()
         )
     elif kind == "verification_no":
         confirmation = (
-            Confirmation.objects.select_related("graduate")
+            Confirmation.objects.select_related(*ANSWER_RELATED)
             .filter(verification_no=numbers.normalise(number))
             .first()
         )
@@ -261,9 +274,7 @@ def confirmation_for_qr(signed: str) -> Confirmation | None:
         token = signing.Signer(salt=QR_SALT).unsign(signed)
     except signing.BadSignature:
         return None
-    return (
-        Confirmation.objects.select_related("graduate__university").filter(qr_token=token).first()
-    )
+    return Confirmation.objects.select_related(*ANSWER_RELATED).filter(qr_token=token).first()
 
 
 @transaction.atomic

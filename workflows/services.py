@@ -8,6 +8,7 @@ process on. A task already taken or finished by someone else raises
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -249,9 +250,14 @@ def _roster_batch(*, university, cohort, rows, actor, result: RosterResult) -> N
 # --- Task actions -------------------------------------------------------------------------------
 
 
+@contextmanager
 def _activation(task_id: int):
-    """The task's activation under its process lock (a context manager)."""
-    return Task.objects.get(pk=task_id).activation()
+    """The task's activation, read afresh under its process lock (what ``Task.activation``
+    does, in three queries instead of four: the process comes with the task)."""
+    process_id, flow_task = Task.objects.values_list("process_id", "flow_task").get(pk=task_id)
+    with flow_task.flow_class.lock(process_id):
+        task = Task.objects.select_related("process").get(pk=task_id)
+        yield task.flow_task.activation_class(task)
 
 
 def _locked(action):
