@@ -2,6 +2,7 @@
 
 BENCH_SCALE (default 100000) graduates; the database is BENCH_DATABASE_URL, or the
 server of DATABASE_URL with a database named ``bench`` (dropped and created again).
+BENCH_FIGURES (comma-separated names) runs only some figures.
 Results are printed as a table and saved as JSON under bench-results/.
 """
 
@@ -104,7 +105,10 @@ def main() -> None:
             ),
         ),
     ]
+    wanted = [name for name in os.environ.get("BENCH_FIGURES", "").split(",") if name]
     for name, step in steps:
+        if wanted and name not in wanted:
+            continue
         started = time.perf_counter()
         print(f"\n== {name}", flush=True)
         results[name] = step()
