@@ -13,5 +13,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("workflows.urls")),
     path("", include("verification.urls")),
+    path("api/v1/", include("api.urls")),
+    path("sync/", include("sync.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,11 @@
+"""Errors as JSON ``{"detail": …}``, also for validation errors raised by the models."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError({"detail": exc.messages})
+    return drf_exception_handler(exc, context)
