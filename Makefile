@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EMBEDDED := env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=1
 
-.PHONY: run test setup
+.PHONY: run test setup schema
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap
 	scripts/bootstrap
@@ -30,3 +30,7 @@ test: setup
 	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+
+# Regenerate the committed OpenAPI schema of the REST API (tests fail while it is stale).
+schema: setup
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py spectacular --validate --fail-on-warn --file api/openapi.yaml
