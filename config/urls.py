@@ -17,3 +17,5 @@ urlpatterns = [
     path("sync/", include("sync.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "api.errors.not_found"
