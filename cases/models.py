@@ -317,11 +317,12 @@ class Graduate(models.Model):
     )
     # On the national node: the province code of the provincial system this case is synced
     # from (blank for a case registered here), and whether a change is pending there.
+    # Database defaults too, so that rows written by SQL (bulk loads) are native cases.
     source_node = models.CharField(
-        _("synced from (provincial system)"), max_length=6, blank=True, default=""
+        _("synced from (provincial system)"), max_length=6, blank=True, db_default=""
     )
     remote_change_pending = models.BooleanField(
-        _("change pending in the provincial system"), default=False
+        _("change pending in the provincial system"), db_default=False
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)

@@ -108,6 +108,7 @@ def graduates_create(
             cohort=cohort,
             user=user,
             source_node=source_node,
+            remote_change_pending=False,
             created_at=now,
             updated_at=now,
             **row,

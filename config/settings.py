@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "roles.context_processors.scope",
                 "notifications.context_processors.unread",
+                "sync.context_processors.node",
             ],
         },
     },

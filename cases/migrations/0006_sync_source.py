@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='graduate',
             name='remote_change_pending',
-            field=models.BooleanField(default=False, verbose_name='change pending in the provincial system'),
+            field=models.BooleanField(db_default=False, verbose_name='change pending in the provincial system'),
         ),
         migrations.AddField(
             model_name='graduate',
             name='source_node',
-            field=models.CharField(blank=True, default='', max_length=6, verbose_name='synced from (provincial system)'),
+            field=models.CharField(blank=True, db_default='', max_length=6, verbose_name='synced from (provincial system)'),
         ),
         migrations.AlterField(
             model_name='caseevent',

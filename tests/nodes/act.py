@@ -136,6 +136,22 @@ def received(cohort):
     }
 
 
+def tamper(university, cohort, student_no):
+    """On the national node: lose one case's data and garble another's, as a restore from
+    an old backup or a manual edit would."""
+    from cases.models import Graduate
+    from sync.models import SyncedCase
+
+    graduates = Graduate.objects.filter(university__code=university, cohort=cohort)
+    changed = graduates.filter(student_no=student_no).update(name="错名")
+    lost = graduates.exclude(student_no=student_no).order_by("student_no").first()
+    SyncedCase.objects.filter(graduate=lost).delete()
+    user = lost.user
+    lost.delete()
+    user.delete()
+    return [changed, lost.student_no]
+
+
 def relay():
     from sync import services
 
@@ -166,6 +182,7 @@ ACTIONS = {
     "outbox": outbox,
     "received": received,
     "relay": relay,
+    "tamper": tamper,
     "reconcile": reconcile,
     "api_client": api_client,
 }

@@ -181,6 +181,26 @@ def test_a_province_writing_another_provinces_university_gets_403(nodes):
     assert answer.status_code == 403
 
 
-def test_reconciliation_finds_nothing_to_resend_once_everything_arrived(nodes):
+def test_reconciliation_reports_differences_and_resends_what_the_national_node_lacks(nodes):
     (run,) = nodes.provincial.act(["reconcile"])
     assert run == {"outcome": "equal", "resent": 0, "differences": []}
+
+    (tampered,) = nodes.national.act(
+        ["tamper", {"university": "19101", "cohort": 2026, "student_no": "202600002"}]
+    )
+    changed, lost = tampered
+    assert changed == 1
+    assert national_group(nodes, 2026) != provincial_group(nodes, 2026)
+
+    (run,) = nodes.provincial.act(["reconcile"])
+    assert run["outcome"] == "differences"
+    assert run["resent"] == 2
+    (difference,) = run["differences"]
+    assert difference["missing"] == [lost]
+    assert difference["different"] == ["202600002"]
+    assert (difference["count_here"], difference["count_national"]) == (5, 4)
+
+    delivered(nodes, 2026)
+    assert national_group(nodes, 2026) == provincial_group(nodes, 2026)
+    (run,) = nodes.provincial.act(["reconcile"])
+    assert run["outcome"] == "equal"

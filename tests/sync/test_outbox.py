@@ -90,3 +90,51 @@ def test_the_status_page_is_for_operators_only(client, supervisor):
     client.force_login(supervisor)
     assert client.get("/sync/").status_code == 403
     assert client.post("/sync/retry/").status_code == 403
+
+
+def test_archive_and_hukou_details_are_sent_pending_then_approved(
+    provincial_node, cohort, reviewer, supervisor
+):
+    from tests.workflows.helpers import (
+        TRANSFER_VALUES,
+        approve_registration,
+        open_leave_window,
+        open_task,
+    )
+    from workflows import services as workflow_services
+
+    graduate = approve_registration(cohort.first(), reviewer)
+    open_leave_window(graduate.university, supervisor)
+    task = open_task(graduate, "confirm_leave")
+    workflow_services.leave_details_submit(
+        task_id=task.pk, user=graduate.user, values=TRANSFER_VALUES
+    )
+    pending = OutboxEvent.objects.filter(graduate=graduate).last()
+    assert pending.event_type == "confirmation_fields"
+    assert pending.payload["change_pending"] is True and pending.payload["transfer"] is None
+
+    audit = open_task(graduate, "audit_transfer")
+    workflow_services.transfer_audit_decide(task_id=audit.pk, user=reviewer, approve=True)
+    approved = OutboxEvent.objects.filter(graduate=graduate).last()
+    assert approved.event_type == "transfer_update"
+    assert approved.payload["change_pending"] is False
+    assert approved.payload["transfer"]["archive_unit"] == TRANSFER_VALUES["archive_unit"]
+    assert approved.version == pending.version + 1
+
+
+def test_an_operator_retries_events_the_national_node_refused(
+    provincial_node, cohort, admin_client
+):
+    refused = OutboxEvent.objects.order_by("id").first()
+    # As the relay records an `invalid` answer of the national node:
+    OutboxEvent.objects.filter(pk=refused.pk).update(
+        status=OutboxStatus.REJECTED, result="invalid", reason="category: unknown code 999"
+    )
+    page = admin_client.get("/sync/").content.decode()
+    assert "category: unknown code 999" in page
+    assert 'data-testid="rejected">1<' in page
+
+    response = admin_client.post("/sync/retry/", {"event": refused.pk}, follow=True)
+    assert response.status_code == 200
+    refused.refresh_from_db()
+    assert (refused.status, refused.result, refused.reason) == ("pending", "", "")
