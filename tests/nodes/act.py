@@ -147,7 +147,9 @@ def tamper(university, cohort, student_no):
     lost = graduates.exclude(student_no=student_no).order_by("student_no").first()
     SyncedCase.objects.filter(graduate=lost).delete()
     user = lost.user
-    lost.delete()
+    Graduate.objects.filter(pk=lost.pk).update(current_registration=None)
+    lost.registrations.all().delete()
+    Graduate.objects.filter(pk=lost.pk).delete()
     user.delete()
     return [changed, lost.student_no]
 
