@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 EMBEDDED := env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=1
 
-.PHONY: run test setup bench
+.PHONY: run test setup bench schema
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap
 	scripts/bootstrap
@@ -35,3 +35,7 @@ test: setup
 bench: setup
 	scripts/bootstrap bench
 	$(PY) -m bench.run
+
+# Regenerate the committed OpenAPI schema of the REST API (tests fail while it is stale).
+schema: setup
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py spectacular --validate --fail-on-warn --file api/openapi.yaml

@@ -315,6 +315,15 @@ class Graduate(models.Model):
         related_name="+",
         verbose_name=_("current registration"),
     )
+    # On the national node: the province code of the provincial system this case is synced
+    # from (blank for a case registered here), and whether a change is pending there.
+    # Database defaults too, so that rows written by SQL (bulk loads) are native cases.
+    source_node = models.CharField(
+        _("synced from (provincial system)"), max_length=6, blank=True, db_default=""
+    )
+    remote_change_pending = models.BooleanField(
+        _("change pending in the provincial system"), db_default=False
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
@@ -335,6 +344,11 @@ class Graduate(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.student_no}）"
+
+    @property
+    def is_synced(self) -> bool:
+        """A case held by the national node for a provincial system, changed only there."""
+        return bool(self.source_node)
 
     @property
     def is_targeted(self) -> bool:
@@ -426,7 +440,11 @@ class RegistrationVersion(models.Model):
     source = models.CharField(
         _("source"),
         max_length=12,
-        choices=[("self", _("self-registered")), ("imported", _("reported by the province"))],
+        choices=[
+            ("self", _("self-registered")),
+            ("imported", _("reported by the province")),
+            ("synced", _("synced from the provincial system")),
+        ],
         default="self",
     )
     status = models.CharField(
@@ -789,6 +807,7 @@ class CaseEvent(models.Model):
         ESCALATED = "escalated", _("escalated to the supervisor")
         REASSIGNED = "reassigned", _("task reassigned")
         REMINDED = "reminded", _("reminder sent")
+        SYNCED = "synced", _("synced from the provincial system")
 
     graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

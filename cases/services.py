@@ -18,6 +18,8 @@ from notifications.services import notify_event
 from roles import permissions
 from roles import services as role_services
 from roles.models import Membership, Role
+from sync import outbox
+from sync.models import EventType
 
 from .display import display_value
 from .models import (
@@ -86,12 +88,14 @@ def case_access_record(
 
 @transaction.atomic
 def graduates_create(
-    *, university, cohort: int, rows: list[dict], users: list, actor
+    *, university, cohort: int, rows: list[dict], users: list, actor, source_node: str = ""
 ) -> list[Graduate]:
     """Create graduates from validated roster rows, each tied to its (new) user.
 
     Also writes their graduate membership, the guardian grant on their own case and a
     ``created`` event. ``rows`` hold model field values (``college`` an instance).
+    ``source_node`` marks cases synced from a provincial system (on the national node).
+    On a provincial node, each new case is written to the sync outbox.
     """
     now = timezone.now()
     graduates = [
@@ -103,6 +107,8 @@ def graduates_create(
             province_id=university.province_id,
             cohort=cohort,
             user=user,
+            source_node=source_node,
+            remote_change_pending=False,
             created_at=now,
             updated_at=now,
             **row,
@@ -139,12 +145,14 @@ def graduates_create(
         ],
         batch_size=1000,
     )
+    outbox.record_many(event_type=EventType.GRADUATE_UPSERT, graduates=graduates)
     return graduates
 
 
 @transaction.atomic
 def graduate_update(*, graduate: Graduate, values: dict, actor) -> list[str]:
-    """Apply roster values to an existing graduate; returns the names of changed fields."""
+    """Apply roster values to an existing graduate; returns the names of changed fields.
+    A change is written to the sync outbox on a provincial node."""
     before = Graduate.objects.get(pk=graduate.pk)
     for name, value in values.items():
         setattr(graduate, name, value)
@@ -159,6 +167,7 @@ def graduate_update(*, graduate: Graduate, values: dict, actor) -> list[str]:
     graduate.full_clean()
     graduate.save(update_fields=[*(f for f in changed), "updated_at"])
     CaseEvent.objects.bulk_create(events)
+    outbox.record(event_type=EventType.GRADUATE_UPSERT, graduate=graduate)
     return changed
 
 
@@ -222,6 +231,7 @@ def registration_submit(*, graduate: Graduate, values: dict, actor) -> Registrat
         ),
     ]
     CaseEvent.objects.bulk_create(events)
+    outbox.record(event_type=EventType.REGISTRATION_VERSION, graduate=graduate)
     return version
 
 
@@ -265,8 +275,11 @@ def registration_return(*, graduate: Graduate, actor, reason: str) -> Registrati
     )
 
 
-def _decide(*, graduate, actor, status, case_status, kind, reason) -> RegistrationVersion:
-    """Record the final outcome on the current version and the case, and tell the graduate."""
+def _decide(
+    *, graduate, actor, status, case_status, kind, reason, note="", notify=True
+) -> RegistrationVersion:
+    """Record the final outcome on the current version and the case, and tell the graduate
+    (unless the outcome is synced from the provincial system, which told them already)."""
     now = timezone.now()
     version = graduate.current_registration
     RegistrationVersion.objects.filter(pk=version.pk).update(
@@ -290,9 +303,10 @@ def _decide(*, graduate, actor, status, case_status, kind, reason) -> Registrati
         field="status",
         before=old_status,
         after=case_status,
-        note=reason,
+        note=note or reason,
     )
-    if graduate.user_id:
+    outbox.record(event_type=EventType.REGISTRATION_VERSION, graduate=graduate)
+    if graduate.user_id and notify:
         returned = status == RegistrationStatus.RETURNED
         notify_event(
             user_ids=[graduate.user_id],
@@ -390,25 +404,55 @@ def confirmation_opened_record(*, graduate_ids: list[int], actor) -> None:
     )
 
 
+def synced_case_refuse(graduate: Graduate) -> None:
+    """A case synced from a provincial system is changed there, never on the national node."""
+    if graduate.is_synced:
+        raise ChangeNotAllowed(
+            _(
+                "This registration was made in the provincial system: changes are made there, "
+                "and arrive here once approved."
+            )
+        )
+
+
 @transaction.atomic
-def transfer_submit(*, graduate: Graduate, values: dict, actor) -> TransferDetails:
-    """A new version of the archive and hukou details, pending the university's audit."""
+def transfer_submit(
+    *, graduate: Graduate, values: dict, actor, reported: bool = False, number: int | None = None
+) -> TransferDetails:
+    """A new version of the archive and hukou details, pending the university's audit.
+
+    ``reported`` details were audited in the provincial system (the national node's copy
+    of a synced case): they are recorded as approved and current, under the provincial
+    version ``number``. Otherwise a synced case is refused (``ChangeNotAllowed``). On a
+    provincial node the pending details are written to the sync outbox (a change pending).
+    """
+    if not reported:
+        synced_case_refuse(graduate)
     previous = graduate.transfers.filter(is_current=True).first()
-    number = (graduate.transfers.aggregate(n=Max("number"))["n"] or 0) + 1
+    if number is None:
+        number = (graduate.transfers.aggregate(n=Max("number"))["n"] or 0) + 1
     now = timezone.now()
     details = TransferDetails(
         graduate=graduate, number=number, submitted_at=now, submitted_by=actor, **values
     )
     if not details.hukou_migrate:
         details.hukou_type, details.hukou_address = "", ""
+    if reported:
+        details.status, details.decided_at, details.is_current = (
+            RegistrationStatus.APPROVED,
+            now,
+            True,
+        )
     details.full_clean(exclude=["graduate"])
+    if reported:
+        graduate.transfers.filter(is_current=True).update(is_current=False)
     details.save(force_insert=True)
     events = [
         CaseEvent(
             graduate=graduate,
             at=now,
             actor=actor,
-            kind=CaseEvent.Kind.TRANSFER_SUBMITTED,
+            kind=CaseEvent.Kind.SYNCED if reported else CaseEvent.Kind.TRANSFER_SUBMITTED,
             note=f"v{number}",
         ),
         *_events_for_changes(
@@ -421,6 +465,7 @@ def transfer_submit(*, graduate: Graduate, values: dict, actor) -> TransferDetai
         ),
     ]
     CaseEvent.objects.bulk_create(events)
+    outbox.record(event_type=EventType.CONFIRMATION_FIELDS, graduate=graduate)
     return details
 
 
@@ -443,6 +488,10 @@ def transfer_decide(
     )
     kind = CaseEvent.Kind.TRANSFER_APPROVED if approve else CaseEvent.Kind.TRANSFER_RETURNED
     CaseEvent.objects.create(graduate=graduate, at=now, actor=actor, kind=kind, note=reason.strip())
+    outbox.record(
+        event_type=EventType.TRANSFER_UPDATE if approve else EventType.CONFIRMATION_FIELDS,
+        graduate=graduate,
+    )
     if graduate.user_id and not approve:
         notify_event(
             user_ids=[graduate.user_id],
@@ -454,22 +503,48 @@ def transfer_decide(
     return details
 
 
+# The case status that goes with the audit outcome of its current registration version.
+CASE_STATUS_OF = {
+    RegistrationStatus.PENDING: CaseStatus.PENDING_AUDIT,
+    RegistrationStatus.RETURNED: CaseStatus.RETURNED,
+    RegistrationStatus.APPROVED: CaseStatus.APPROVED,
+}
+
+
 @transaction.atomic
-def registration_import_reported(*, graduate: Graduate, values: dict, actor) -> RegistrationVersion:
+def registration_import_reported(
+    *,
+    graduate: Graduate,
+    values: dict,
+    actor,
+    source: str = "imported",
+    number: int | None = None,
+    status: str = RegistrationStatus.APPROVED,
+    reason: str = "",
+) -> RegistrationVersion:
     """A destination the province already reported: recorded as approved, to be confirmed
-    by the graduate at leave time without a new registration."""
+    by the graduate at leave time without a new registration.
+
+    The national node records a registration synced from a provincial system the same
+    way (``source="synced"``), under the provincial version ``number`` and with the audit
+    outcome it has there (``status``: pending, returned or approved). Written to the sync
+    outbox on a provincial node.
+    """
     previous = graduate.current_registration if graduate.current_registration_id else None
-    number = (graduate.registrations.aggregate(n=Max("number"))["n"] or 0) + 1
+    if number is None:
+        number = (graduate.registrations.aggregate(n=Max("number"))["n"] or 0) + 1
     now = timezone.now()
+    decided = status != RegistrationStatus.PENDING
     version = RegistrationVersion(
         graduate=graduate,
         number=number,
         submitted_at=now,
         submitted_by=actor,
-        source="imported",
-        status=RegistrationStatus.APPROVED,
-        decided_at=now,
-        decided_by=actor,
+        source=source,
+        status=status,
+        decided_at=now if decided else None,
+        decided_by=actor if decided else None,
+        decision_reason=reason,
         **values,
     )
     version.full_clean(exclude=["graduate"])
@@ -480,7 +555,7 @@ def registration_import_reported(*, graduate: Graduate, values: dict, actor) -> 
     old_status = graduate.status
     graduate.current_registration, graduate.status, graduate.updated_at = (
         version,
-        CaseStatus.APPROVED,
+        CASE_STATUS_OF[status],
         now,
     )
     graduate.save(update_fields=["current_registration", "status", "updated_at"])
@@ -488,11 +563,11 @@ def registration_import_reported(*, graduate: Graduate, values: dict, actor) -> 
         [
             _status_event(
                 graduate=graduate,
-                kind=CaseEvent.Kind.IMPORTED,
+                kind=CaseEvent.Kind.SYNCED if source == "synced" else CaseEvent.Kind.IMPORTED,
                 actor=actor,
                 at=now,
                 before=old_status,
-                after=CaseStatus.APPROVED,
+                after=graduate.status,
                 note=f"v{number}",
             ),
             *_events_for_changes(
@@ -505,7 +580,82 @@ def registration_import_reported(*, graduate: Graduate, values: dict, actor) -> 
             ),
         ]
     )
+    outbox.record(event_type=EventType.REGISTRATION_VERSION, graduate=graduate)
     return version
+
+
+@transaction.atomic
+def registration_outcome_synced(*, graduate: Graduate, status: str, reason: str) -> None:
+    """The audit outcome of the current (synced) version, decided in the provincial system."""
+    if status == RegistrationStatus.PENDING:
+        return
+    _decide(
+        graduate=graduate,
+        actor=None,
+        status=status,
+        case_status=CASE_STATUS_OF[status],
+        kind=CaseEvent.Kind.APPROVED
+        if status == RegistrationStatus.APPROVED
+        else CaseEvent.Kind.RETURNED,
+        reason=reason,
+        note=reason or _("synced from the provincial system"),
+        notify=False,
+    )
+
+
+@transaction.atomic
+def registration_void_synced(*, graduate: Graduate) -> None:
+    """The provincial system voided the registration: none is in effect any more."""
+    if graduate.current_registration_id:
+        RegistrationVersion.objects.filter(pk=graduate.current_registration_id).update(
+            status=RegistrationStatus.VOIDED
+        )
+    now = timezone.now()
+    _make_current(graduate, None, now)
+    old_status = graduate.status
+    graduate.status = CaseStatus.UNREGISTERED
+    graduate.save(update_fields=["current_registration", "status", "updated_at"])
+    if old_status != graduate.status:
+        CaseEvent.objects.create(
+            graduate=graduate,
+            at=now,
+            kind=CaseEvent.Kind.STATUS_CHANGED,
+            field="status",
+            before=old_status,
+            after=CaseStatus.UNREGISTERED,
+            note=_("synced from the provincial system"),
+        )
+
+
+@transaction.atomic
+def synced_state_record(
+    *, graduate: Graduate, status: str, change_pending: bool, note: str
+) -> None:
+    """The confirmation-relevant state a provincial system sent: the case status and
+    whether a change is pending there (which blocks confirmation here), and a ``synced``
+    event naming what arrived."""
+    now = timezone.now()
+    fields, events = ["updated_at"], []
+    if graduate.status != status:
+        events.append(
+            _status_event(
+                graduate=graduate,
+                kind=CaseEvent.Kind.STATUS_CHANGED,
+                actor=None,
+                at=now,
+                before=graduate.status,
+                after=status,
+            )
+        )
+        graduate.status = status
+        fields.append("status")
+    if graduate.remote_change_pending != change_pending:
+        graduate.remote_change_pending = change_pending
+        fields.append("remote_change_pending")
+    graduate.updated_at = now
+    graduate.save(update_fields=fields)
+    events.append(CaseEvent(graduate=graduate, at=now, kind=CaseEvent.Kind.SYNCED, note=note))
+    CaseEvent.objects.bulk_create(events)
 
 
 # --- Changes after approval (until 31 August), late corrections -------------------------------
@@ -561,7 +711,10 @@ def change_request_create(
     """Request a change (new content) or a void of the approved registration.
 
     Refused after the deadline, before approval, or while another request is pending.
-    The proposed content is a new version that is not current until approved."""
+    The proposed content is a new version that is not current until approved. A case
+    synced from a provincial system is changed there. On a provincial node the pending
+    request is written to the sync outbox (it blocks confirmation in the national system)."""
+    synced_case_refuse(graduate)
     now = now or timezone.now()
     if not changes_open(graduate, now=now):
         raise ChangeNotAllowed(
@@ -612,6 +765,7 @@ def change_request_create(
             at=now,
         )
     CaseEvent.objects.bulk_create(events)
+    outbox.record(event_type=EventType.CONFIRMATION_FIELDS, graduate=graduate)
     return request
 
 
@@ -681,6 +835,10 @@ def change_decide(
         note=reason.strip(),
         after=f"v{request.proposed.number}" if request.proposed_id else None,
     )
+    outbox.record(
+        event_type=EventType.CHANGE_APPROVED if approve else EventType.CONFIRMATION_FIELDS,
+        graduate=graduate,
+    )
     if graduate.user_id:
         notify_event(
             user_ids=[graduate.user_id],
@@ -698,6 +856,7 @@ def late_correction_record(
 ) -> ChangeRequest:
     """After the deadline, the university supervisor records a correction directly, with a
     mandatory reason. It is flagged as late in the history and counted in reports."""
+    synced_case_refuse(graduate)
     if not reason.strip():
         raise ValueError("a late correction needs a reason")
     now = timezone.now()
@@ -747,6 +906,7 @@ def late_correction_record(
             ),
         ]
     )
+    outbox.record(event_type=EventType.CHANGE_APPROVED, graduate=graduate)
     return request
 
 

@@ -77,6 +77,11 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "verification",
+    # Django REST framework is used without being an installed app: the API renders JSON
+    # only, and its message catalogue would override Django's own form messages.
+    "drf_spectacular",
+    "sync",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "api.middleware.ApiCallLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "roles.context_processors.scope",
                 "notifications.context_processors.unread",
+                "sync.context_processors.node",
             ],
         },
     },
@@ -283,6 +290,84 @@ CELERY_BEAT_SCHEDULE = {
         ("leave-confirmations", "workflows.tasks.open_leave_confirmations", timedelta(hours=1)),
         ("notification-relay", "notifications.tasks.relay_unsettled_notifications", _sweep_every),
     ]
+}
+
+# --- Node role: standalone, national, or a provincial system ---------------------------------
+# A provincial node syncs its province's cases to the national node through the REST API
+# (an outbox relayed by Celery); the national node holds them next to its own cases.
+NODE_ROLE = env("NODE_ROLE", "standalone")
+if NODE_ROLE not in ("standalone", "national", "provincial"):
+    raise ImproperlyConfigured("NODE_ROLE must be standalone, national or provincial.")
+NODE_PROVINCE = env("NODE_PROVINCE")
+if NODE_ROLE == "provincial" and not (
+    len(NODE_PROVINCE) == 6 and NODE_PROVINCE.isdigit() and NODE_PROVINCE.endswith("0000")
+):
+    raise ImproperlyConfigured("A provincial node needs NODE_PROVINCE, e.g. 110000 (GB/T 2260).")
+# Where a provincial node sends its events, and its machine-client key there.
+NATIONAL_URL = env("NATIONAL_URL").rstrip("/")
+NATIONAL_API_KEY_ID = env("NATIONAL_API_KEY_ID")
+NATIONAL_API_KEY = env("NATIONAL_API_KEY")
+# "hmac" signs every request with the key; "token" sends the key as a bearer token.
+NATIONAL_API_AUTH = env("NATIONAL_API_AUTH", "hmac")
+SYNC_BATCH_SIZE = envint("SYNC_BATCH_SIZE", 200)
+SYNC_TIMEOUT = envint("SYNC_TIMEOUT", 30)
+# A failed relay is retried after this many seconds, doubled each time (at most an hour).
+SYNC_RETRY_BACKOFF = envint("SYNC_RETRY_BACKOFF", 30)
+SYNC_MAX_RETRIES = envint("SYNC_MAX_RETRIES", 10)
+SYNC_RELAY_SECONDS = envint("SYNC_RELAY_SECONDS", 60)
+SYNC_RECONCILE_MINUTES = envint("SYNC_RECONCILE_MINUTES", 60)
+# Signed API requests older or newer than this many seconds are refused.
+API_SIGNATURE_MAX_AGE = envint("API_SIGNATURE_MAX_AGE", 300)
+
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "sync-relay": {
+            "task": "sync.tasks.relay_outbox",
+            "schedule": timedelta(seconds=SYNC_RELAY_SECONDS),
+            "options": {"expires": SYNC_RELAY_SECONDS},
+        },
+        "sync-reconcile": {
+            "task": "sync.tasks.reconcile_with_national",
+            "schedule": timedelta(minutes=SYNC_RECONCILE_MINUTES),
+            "options": {"expires": SYNC_RECONCILE_MINUTES * 60},
+        },
+    }
+)
+
+# --- REST API (/api/v1/) -----------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": PAGE_SIZE,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "毕业去向登记 API",
+    "DESCRIPTION": (
+        "Provincial systems sync their cases to the national system; users read their task "
+        "inbox and cases. Machine clients authenticate with a bearer key or an HMAC signature."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "TaskStatusEnum": "workflows.models.ScopeStatus",
+        "SyncedRegistrationStatusEnum": "api.serializers.SYNCED_REGISTRATION_STATUSES",
+        "InboxStatusEnum": "api.serializers.INBOX_STATUSES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
 }
 
 LOGGING = {

@@ -13,5 +13,9 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("workflows.urls")),
     path("", include("verification.urls")),
+    path("api/v1/", include("api.urls")),
+    path("sync/", include("sync.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "api.errors.not_found"

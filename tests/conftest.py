@@ -29,8 +29,14 @@ def pytest_collection_modifyitems(config, items):
         reason="needs a Celery broker and PostgreSQL for a real worker: run with "
         "CELERY_BROKER_URL=redis://… and DATABASE_URL=postgres://… (.ci/run does)"
     )
+    skip_nodes = pytest.mark.skip(
+        reason="needs PostgreSQL and a Celery broker for two live nodes: run with "
+        "DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://… (.ci/run does)"
+    )
     for item in items:
-        if item.get_closest_marker("broker") and not (broker and postgres):
+        if item.get_closest_marker("nodes") and not (broker and postgres):
+            item.add_marker(skip_nodes)
+        elif item.get_closest_marker("broker") and not (broker and postgres):
             item.add_marker(skip_broker)
         elif item.get_closest_marker("postgres") and not postgres:
             item.add_marker(skip_postgres)

@@ -54,7 +54,8 @@ def _unique(model_field: str, make) -> str:
 def confirmation_issue(*, graduate: Graduate, actor, consent: bool) -> Confirmation:
     """Record the graduate's leave-time confirmation and issue its numbers and QR token.
 
-    Needs an approved current registration and approved current archive/hukou details.
+    Needs an approved current registration and approved current archive/hukou details, and
+    no change pending in the provincial system the case is synced from.
     Also records the consent given with it. Side effects: ``graduate.confirmed_at``, a
     ``confirmed`` case event.
     """
@@ -62,6 +63,13 @@ def confirmation_issue(*, graduate: Graduate, actor, consent: bool) -> Confirmat
     transfer = graduate.transfers.filter(
         is_current=True, status=RegistrationStatus.APPROVED
     ).first()
+    if graduate.remote_change_pending:
+        raise ConfirmationNotPossible(
+            _(
+                "A change is pending in the provincial system; you can confirm once it has "
+                "arrived here."
+            )
+        )
     if registration is None or registration.status != RegistrationStatus.APPROVED:
         raise ConfirmationNotPossible(_("Your destination registration is not approved yet."))
     if transfer is None:

@@ -382,7 +382,11 @@ def _confirm_leave_task(request, row):
                         % {"no": confirmation.transfer_no},
                     )
                     return redirect("workflows:case", graduate_id=graduate.pk)
-            except (services.TaskNotAvailable, ConfirmationNotPossible) as exc:
+            except (
+                services.TaskNotAvailable,
+                ConfirmationNotPossible,
+                case_services.ChangeNotAllowed,
+            ) as exc:
                 messages.error(request, str(exc))
         else:
             messages.error(

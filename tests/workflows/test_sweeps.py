@@ -250,7 +250,7 @@ def test_beat_schedules_tasks_that_exist_and_each_runs_through_celery(cohort, se
 
     app.loader.import_default_modules()
     names = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
-    assert len(names) == 7
+    assert len(names) == 9
     for name in names:
         assert name in app.tasks, name
         app.tasks[name].apply().get()  # in-process, through Celery's own call path

@@ -1,0 +1,140 @@
+"""The provincial outbox: every change is written with the change itself, in order per case."""
+
+import pytest
+from django.db import transaction
+
+from sync import services
+from sync.models import OutboxEvent, OutboxStatus
+from sync.state import case_state
+from tests.workflows.helpers import decide, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def events_of(graduate):
+    return list(
+        OutboxEvent.objects.filter(graduate=graduate)
+        .order_by("id")
+        .values_list("event_type", "version")
+    )
+
+
+def test_a_provincial_node_writes_every_change_of_a_case_to_the_outbox_in_order(
+    provincial_node, cohort, reviewer
+):
+    graduate = cohort.first()
+    assert events_of(graduate) == [("graduate_upsert", 1)]
+    submit(graduate)
+    decide(graduate, reviewer, approve=False, reason="请补充签约日期")
+    submit(graduate)
+    decide(graduate, reviewer, approve=True)
+    assert events_of(graduate) == [
+        ("graduate_upsert", 1),
+        ("registration_version", 2),
+        ("registration_version", 3),
+        ("registration_version", 4),
+        ("registration_version", 5),
+    ]
+    last = OutboxEvent.objects.filter(graduate=graduate).last()
+    graduate.refresh_from_db()
+    assert last.payload == case_state(graduate)
+    assert last.payload["status"] == "approved"
+    assert last.payload["registration"]["number"] == 2
+    assert last.case_key == {
+        "university": "19101",
+        "student_no": graduate.student_no,
+        "cohort": 2026,
+    }
+    assert all(e.status == OutboxStatus.PENDING for e in OutboxEvent.objects.all())
+
+
+def test_a_change_that_rolls_back_leaves_no_event(provincial_node, cohort):
+    graduate = cohort.first()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit(graduate)
+        assert len(events_of(graduate)) == 2
+        raise RuntimeError("the request fails after the change")
+    assert events_of(graduate) == [("graduate_upsert", 1)]
+
+
+def test_standalone_and_national_nodes_send_nothing(settings, cohort):
+    for role in ("standalone", "national"):
+        settings.NODE_ROLE = role
+        submit(cohort[0]) if role == "standalone" else submit(cohort[1])
+    assert not OutboxEvent.objects.exists()
+
+
+def test_only_the_nodes_own_province_is_sent(provincial_node, other_cohort, cohort):
+    assert OutboxEvent.objects.filter(university_code="19301").count() == 0
+    assert OutboxEvent.objects.filter(university_code="19101").count() == 6
+
+
+def test_with_the_national_node_unreachable_events_stay_pending_with_the_error(
+    provincial_node, cohort, admin_client
+):
+    provincial_node.NATIONAL_URL = "http://127.0.0.1:9"  # discard port: nothing listens
+    provincial_node.NATIONAL_API_KEY_ID, provincial_node.NATIONAL_API_KEY = "abc", "k"
+    with pytest.raises(services.RelayFailed):
+        services.outbox_relay()
+    pending = OutboxEvent.objects.filter(status=OutboxStatus.PENDING)
+    assert pending.count() == 6
+    first = pending.first()
+    assert first.attempts == 1 and "ConnectionError" in first.last_error
+
+    page = admin_client.get("/sync/").content.decode()
+    assert 'data-testid="pending">6<' in page
+    assert "ConnectionError" in page
+
+
+def test_the_status_page_is_for_operators_only(client, supervisor):
+    client.force_login(supervisor)
+    assert client.get("/sync/").status_code == 403
+    assert client.post("/sync/retry/").status_code == 403
+
+
+def test_archive_and_hukou_details_are_sent_pending_then_approved(
+    provincial_node, cohort, reviewer, supervisor
+):
+    from tests.workflows.helpers import (
+        TRANSFER_VALUES,
+        approve_registration,
+        open_leave_window,
+        open_task,
+    )
+    from workflows import services as workflow_services
+
+    graduate = approve_registration(cohort.first(), reviewer)
+    open_leave_window(graduate.university, supervisor)
+    task = open_task(graduate, "confirm_leave")
+    workflow_services.leave_details_submit(
+        task_id=task.pk, user=graduate.user, values=TRANSFER_VALUES
+    )
+    pending = OutboxEvent.objects.filter(graduate=graduate).last()
+    assert pending.event_type == "confirmation_fields"
+    assert pending.payload["change_pending"] is True and pending.payload["transfer"] is None
+
+    audit = open_task(graduate, "audit_transfer")
+    workflow_services.transfer_audit_decide(task_id=audit.pk, user=reviewer, approve=True)
+    approved = OutboxEvent.objects.filter(graduate=graduate).last()
+    assert approved.event_type == "transfer_update"
+    assert approved.payload["change_pending"] is False
+    assert approved.payload["transfer"]["archive_unit"] == TRANSFER_VALUES["archive_unit"]
+    assert approved.version == pending.version + 1
+
+
+def test_an_operator_retries_events_the_national_node_refused(
+    provincial_node, cohort, admin_client
+):
+    refused = OutboxEvent.objects.order_by("id").first()
+    # As the relay records an `invalid` answer of the national node:
+    OutboxEvent.objects.filter(pk=refused.pk).update(
+        status=OutboxStatus.REJECTED, result="invalid", reason="category: unknown code 999"
+    )
+    page = admin_client.get("/sync/").content.decode()
+    assert "category: unknown code 999" in page
+    assert 'data-testid="rejected">1<' in page
+
+    response = admin_client.post("/sync/retry/", {"event": refused.pk}, follow=True)
+    assert response.status_code == 200
+    refused.refresh_from_db()
+    assert (refused.status, refused.result, refused.reason) == ("pending", "", "")
