@@ -35,6 +35,7 @@ from .models import (
     TargetedException,
     TransferDetails,
 )
+from .tallies import tally_add, tracks_tally, university_lock
 
 
 def _events_for_changes(*, graduate, before, after, fields, actor, at) -> list[CaseEvent]:
@@ -90,9 +91,10 @@ def graduates_create(
 ) -> list[Graduate]:
     """Create graduates from validated roster rows, each tied to its (new) user.
 
-    Also writes their graduate membership, the guardian grant on their own case and a
-    ``created`` event. ``rows`` hold model field values (``college`` an instance).
+    Also writes their graduate membership, the guardian grant on their own case, a
+    ``created`` event, and counts them in the tallies. ``rows`` hold model field values (``college`` an instance).
     """
+    university_lock(university.pk)
     now = timezone.now()
     graduates = [
         Graduate(
@@ -139,10 +141,12 @@ def graduates_create(
         ],
         batch_size=1000,
     )
+    tally_add([g.pk for g in graduates])
     return graduates
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def graduate_update(*, graduate: Graduate, values: dict, actor) -> list[str]:
     """Apply roster values to an existing graduate; returns the names of changed fields."""
     before = Graduate.objects.get(pk=graduate.pk)
@@ -176,6 +180,7 @@ def registration_draft_save(*, graduate: Graduate, data: dict, actor) -> Registr
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def registration_submit(*, graduate: Graduate, values: dict, actor) -> RegistrationVersion:
     """Write a new immutable version from validated values and make it current.
 
@@ -265,6 +270,7 @@ def registration_return(*, graduate: Graduate, actor, reason: str) -> Registrati
     )
 
 
+@tracks_tally(lambda kw: [kw["graduate"]])
 def _decide(*, graduate, actor, status, case_status, kind, reason) -> RegistrationVersion:
     """Record the final outcome on the current version and the case, and tell the graduate."""
     now = timezone.now()
@@ -455,6 +461,7 @@ def transfer_decide(
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def registration_import_reported(*, graduate: Graduate, values: dict, actor) -> RegistrationVersion:
     """A destination the province already reported: recorded as approved, to be confirmed
     by the graduate at leave time without a new registration."""
@@ -625,6 +632,7 @@ def _make_current(graduate: Graduate, version: RegistrationVersion | None, now) 
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["request"].graduate_id])
 def change_decide(
     *, request: ChangeRequest, actor, approve: bool, reason: str = ""
 ) -> ChangeRequest:
@@ -693,6 +701,7 @@ def change_decide(
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def late_correction_record(
     *, graduate: Graduate, values: dict, reason: str, actor
 ) -> ChangeRequest:
@@ -754,6 +763,7 @@ def late_correction_record(
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def targeted_check_record(*, graduate: Graduate, version: RegistrationVersion, actor) -> bool:
     """Check a submitted version against the agreement; returns True if it matches.
     A mismatch is in the history and puts the case in the targeted reviewer's queue."""
@@ -777,6 +787,7 @@ def targeted_check_record(*, graduate: Graduate, version: RegistrationVersion, a
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def targeted_exception_approve(
     *, graduate: Graduate, version: RegistrationVersion, reason: str, evidence: list, actor
 ) -> TargetedException:
@@ -832,6 +843,7 @@ def evidence_store(
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def targeted_recompute(*, graduate: Graduate) -> None:
     """After a rejected change, the compliance is that of the version still in effect."""
     from .targeted import matches_agreement
