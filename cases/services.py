@@ -709,6 +709,39 @@ def late_correction_record(
     mandatory reason. It is flagged as late in the history and counted in reports."""
     if not reason.strip():
         raise ValueError("a late correction needs a reason")
+    return _correction_record(
+        graduate=graduate,
+        values=values,
+        reason=reason,
+        actor=actor,
+        late=True,
+        kind=CaseEvent.Kind.LATE_CORRECTION,
+    )
+
+
+@transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
+def check_correction_record(
+    *, graduate: Graduate, values: dict, reason: str, actor
+) -> ChangeRequest:
+    """The university corrects a registration a spot check found inconsistent: a new approved
+    version in effect at once, with the reason. After the change deadline it is also a late
+    correction (flagged and counted as one)."""
+    if not reason.strip():
+        raise ValueError("a correction needs a reason")
+    return _correction_record(
+        graduate=graduate,
+        values=values,
+        reason=reason,
+        actor=actor,
+        late=not changes_open(graduate),
+        kind=CaseEvent.Kind.CHECK_CORRECTED,
+    )
+
+
+def _correction_record(*, graduate, values, reason, actor, late: bool, kind) -> ChangeRequest:
+    """A change recorded by the university itself: the new version approved and current, a
+    decided change request to show for it, and the case events."""
     now = timezone.now()
     version = _new_version(
         graduate=graduate, values=values, actor=actor, now=now, status=RegistrationStatus.APPROVED
@@ -724,7 +757,7 @@ def late_correction_record(
         replaces=previous,
         reason=reason.strip(),
         status=ChangeRequest.Status.APPROVED,
-        is_late=True,
+        is_late=late,
         requested_at=now,
         requested_by=actor,
         decided_at=now,
@@ -740,7 +773,7 @@ def late_correction_record(
                 graduate=graduate,
                 at=now,
                 actor=actor,
-                kind=CaseEvent.Kind.LATE_CORRECTION,
+                kind=kind,
                 field="status",
                 before=old_status,
                 after=CaseStatus.APPROVED,

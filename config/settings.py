@@ -74,9 +74,11 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "roles",
     "cases",
+    "spotchecks",
     "workflows",
     "notifications",
     "verification",
+    "reporting",
 ]
 
 MIDDLEWARE = [

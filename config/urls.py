@@ -13,5 +13,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("workflows.urls")),
     path("", include("verification.urls")),
+    path("spot-checks/", include("spotchecks.urls")),
     path("admin/", admin.site.urls),
 ]
