@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("verification.urls")),
     path("spot-checks/", include("spotchecks.urls")),
+    path("", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]

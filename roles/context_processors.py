@@ -25,6 +25,17 @@ def scope(request):
         "has_queue": user_scope.has_role(
             Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER, Role.TARGETED_REVIEWER, Role.INSPECTOR
         ),
+        "can_see_statistics": user_scope.national
+        or user_scope.has_role(
+            Role.PROVINCIAL_MONITOR,
+            Role.UNIVERSITY_SUPERVISOR,
+            Role.UNIVERSITY_REVIEWER,
+            Role.TARGETED_REVIEWER,
+        ),
+        "can_file": user_scope.has_role(
+            Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN
+        ),
+        "can_report": user_scope.has_role(Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN),
         "can_spot_check": user_scope.has_role(
             Role.PROVINCIAL_MONITOR, Role.INSPECTOR, Role.NATIONAL_ADMIN
         ),

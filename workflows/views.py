@@ -40,6 +40,7 @@ from cases.models import (
     TargetedCompliance,
     TransferDetails,
 )
+from reporting import selectors as reporting_selectors
 from roles.decorators import role_required
 from roles.models import College, Role
 from roles.scope import scope_for_user
@@ -63,6 +64,8 @@ from .models import ScopeStatus, TaskKind
 REVIEWER_ROLES = (Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER, Role.TARGETED_REVIEWER)
 # Roles with a queue of tasks to claim: the reviewers, and inspectors (their campaigns' checks).
 QUEUE_ROLES = (*REVIEWER_ROLES, Role.INSPECTOR)
+# Roles whose filing and report tasks are listed with their other tasks.
+ORG_TASK_ROLES = (Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
 
 
 def _client_ip(request) -> str | None:
@@ -118,6 +121,8 @@ def home(request):
             request.user, selectors.InboxFilters()
         ).count()
         context["mine_count"] = selectors.my_tasks(request.user, selectors.InboxFilters()).count()
+    if scope.has_role(*ORG_TASK_ROLES):
+        context["org_tasks"] = list(reporting_selectors.org_tasks_for_user(request.user)[:10])
     if scope.is_staff_reader:
         counts = dict(
             case_selectors.cases_for_user(request.user)
@@ -156,6 +161,12 @@ def _inbox(request, *, queue: bool):
             "queue": queue,
             "query": query.urlencode(),
             "filters": filters,
+            # Filing and report tasks (about organisations) have their own table and list.
+            "org_tasks": list(
+                reporting_selectors.org_tasks_for_user(request.user)[: settings.PAGE_SIZE]
+            )
+            if not queue and scope.has_role(*ORG_TASK_ROLES)
+            else None,
         },
     )
 
