@@ -178,7 +178,7 @@ def filing_review(*, task_id: int, user, file: bool, issues: str = "") -> Filing
     def action(activation):
         start_own_task(activation, user, (TaskKind.REVIEW_FILING,), claim_if_open=True)
         filing = (
-            Filing.objects.select_for_update()
+            Filing.objects.select_for_update(of=("self",))
             .select_related("current_version", "university")
             .get(pk=activation.process.artifact_object_id)
         )
@@ -316,7 +316,7 @@ def report_decide(*, task_id: int, user, accept: bool, reason: str = "") -> Repo
     def action(activation):
         start_own_task(activation, user, (TaskKind.ACCEPT_REPORT,), claim_if_open=True)
         report = (
-            ProvincialReport.objects.select_for_update()
+            ProvincialReport.objects.select_for_update(of=("self",))
             .select_related("current_version", "province")
             .get(pk=activation.process.artifact_object_id)
         )

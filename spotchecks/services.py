@@ -188,7 +188,11 @@ def spot_check_record(
     """Record what the inspector found: 核实一致, 不一致 (with notes and an evidence file) or
     无法联系 (with notes). Once only, while the campaign is open. Writes a ``spot_checked``
     case event; the evidence is stored with the case (``cases.services.evidence_store``)."""
-    check = SpotCheck.objects.select_for_update().select_related("campaign").get(pk=check.pk)
+    check = (
+        SpotCheck.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .get(pk=check.pk)
+    )
     if check.outcome:
         raise CheckNotPossible(_("This case has already been checked."))
     if not check.campaign.is_open:
