@@ -48,6 +48,15 @@ class Table:
             ]
         )
 
+    @property
+    def header_cells(self) -> list[tuple[str, bool]]:
+        """The headers, each with whether its column holds figures (aligned right)."""
+        numeric = [False] * len(self.headers)
+        for row in [*self.rows, *([self.total] if self.total else [])]:
+            for i, cell in enumerate(row):
+                numeric[i] = numeric[i] or (i > 0 and cell.numeric)
+        return list(zip(self.headers, numeric, strict=True))
+
     def export_rows(self) -> list[list]:
         rows = [[cell.value for cell in row] for row in self.rows]
         if self.total:
@@ -76,7 +85,7 @@ def category_table(key: str, title: str, categories: list, total: int) -> Table:
     table = Table(
         key=key,
         title=title,
-        headers=["毕业去向代码", "毕业去向", "类别", "人数", "占毕业生比例"],
+        headers=["毕业去向代码", "毕业去向", "类别", "人数", "占已登记人数比例"],
         testid=key,
     )
     for code, name, klass, n in categories:

@@ -169,10 +169,13 @@ def national_dashboard(request):
         extra={
             "title": _("National statistics"),
             "job": StatisticsJob.objects.first(),
-            "reports": ProvincialReport.objects.filter(cohort=cohort)
-            .values("status")
-            .annotate(n=Count("pk"))
-            .order_by(),
+            "reports": [
+                (dict(ReportStatus.choices)[status], n)
+                for status, n in ProvincialReport.objects.filter(cohort=cohort)
+                .values_list("status")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ],
         },
     )
 

@@ -75,7 +75,7 @@ class CampaignForm(forms.Form):
 
 class SpotCheckForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Outcome"),
+        label=_("Check outcome"),
         choices=[
             (value, label) for value, label in Outcome.choices if value and value != "not_checked"
         ],

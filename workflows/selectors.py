@@ -95,12 +95,12 @@ def queue_for_user(user, filters: InboxFilters) -> QuerySet[TaskScope]:
     }.get(filters.status, [ScopeStatus.OPEN])
     status_q = Q(status=statuses[0]) if len(statuses) == 1 else Q(status__in=statuses)
     qs = TaskScope.objects.filter(claim_q(scope), status_q)
-    return _apply(qs, filters).select_related("graduate", "college", "assignee")
+    return _apply(qs, filters).select_related("graduate", "college", "university", "assignee")
 
 
 def my_tasks(user, filters: InboxFilters) -> QuerySet[TaskScope]:
     qs = TaskScope.objects.filter(assignee_id=user.pk, status=ScopeStatus.ASSIGNED)
-    return _apply(qs, filters).select_related("graduate", "college")
+    return _apply(qs, filters).select_related("graduate", "college", "university")
 
 
 def task_visible(scope: Scope, user, row: TaskScope) -> bool:

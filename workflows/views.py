@@ -540,11 +540,20 @@ def _spot_check_task(request, row):
     graduate = case_selectors.case_for_user(request.user, row.graduate_id)
     check = spot_selectors.check_of_case(campaign_id=row.campaign_id, graduate_id=graduate.pk)
     can_decide = _can_decide(request, row)
-    form = SpotCheckForm(request.POST or None, request.FILES or None)
+    reveal = request.method == "POST" and "reveal_contact" in request.POST
+    form = SpotCheckForm(None if reveal else request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied
-        if form.is_valid():
+        if reveal:
+            # The inspector calls the graduate: the number is shown once asked for, and logged.
+            case_services.case_access_record(
+                graduate_ids=[graduate.pk],
+                user=request.user,
+                action="spot_check_contact",
+                ip=_client_ip(request),
+            )
+        elif form.is_valid():
             try:
                 services.spot_check_decide(
                     task_id=row.pk,
@@ -564,11 +573,15 @@ def _spot_check_task(request, row):
         action="spot_check_view",
         ip=_client_ip(request),
     )
+    context = _case_context(graduate)
+    if reveal:
+        context["masked_mobile"] = graduate.mobile
     return render(
         request,
         "spotchecks/check_task.html",
         {
-            **_case_context(graduate),
+            **context,
+            "revealed": reveal,
             "row": row,
             "form": form,
             "can_decide": can_decide,

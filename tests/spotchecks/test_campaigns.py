@@ -287,3 +287,24 @@ def test_upholding_a_registration_keeps_it_and_records_why(
     check = SpotCheck.objects.get(campaign=campaign)
     assert check.resolution == "upheld" and check.corrected_version_id is None
     assert Graduate.objects.get(pk=task.graduate_id).current_registration_id == before
+
+
+def test_the_inspector_sees_the_mobile_number_only_when_asking_and_the_read_is_logged(
+    sampled_world, monitor, inspector, deadline
+):
+    from cases.models import CaseAccess
+
+    campaign = launch(monitor, [inspector], deadline, size_value=1)
+    task = TaskScope.objects.get(campaign=campaign, kind="spot_check")
+    graduate = task.graduate
+    Graduate.objects.filter(pk=graduate.pk).update(mobile="13912345678")
+    client = login(inspector)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "13912345678" not in page and "139****5678" in page
+    assert 'data-testid="reveal-contact"' in page
+    page = client.post(f"/tasks/{task.pk}/", {"reveal_contact": "1"}).content.decode()
+    assert "13912345678" in page
+    assert CaseAccess.objects.filter(
+        graduate=graduate, user=inspector, action="spot_check_contact"
+    ).exists()
+    assert SpotCheck.objects.get(campaign=campaign).outcome == ""
