@@ -811,7 +811,7 @@ def task_reassign(*, task_id: int, to_user, actor) -> None:
             row = TaskScope.objects.select_related("assignee", "graduate").get(pk=task.pk)
             if not actor_scope.supervises(row.university_id):
                 raise TaskNotAvailable(_("You do not supervise this task's university."))
-            if row.candidate_role == Role.GRADUATE:
+            if row.candidate_role in (Role.GRADUATE, Role.INSPECTOR):
                 raise TaskNotAvailable(_("Only reviewers' tasks can be reassigned."))
             if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
                 raise TaskNotAvailable(_("This task is already finished."))
@@ -884,6 +884,7 @@ def tasks_remind(*, task_ids: list[int], actor, now=None) -> tuple[int, int]:
         r
         for r in rows
         if actor_scope.supervises(r.university_id)
+        and r.candidate_role != Role.INSPECTOR  # a province's spot checks are not theirs
         and not (r.reminded_at and timezone.localdate(r.reminded_at) == today)
     ]
     if not fresh:

@@ -308,3 +308,15 @@ def test_the_inspector_sees_the_mobile_number_only_when_asking_and_the_read_is_l
         graduate=graduate, user=inspector, action="spot_check_contact"
     ).exists()
     assert SpotCheck.objects.get(campaign=campaign).outcome == ""
+
+
+def test_a_university_supervisor_can_neither_reassign_nor_remind_spot_checks(
+    sampled_world, monitor, inspector, inspector_b, deadline, supervisor, uni
+):
+    campaign = launch(monitor, [inspector, inspector_b], deadline, size_value=1)
+    task = TaskScope.objects.get(campaign=campaign, kind="spot_check")
+    with pytest.raises(services.TaskNotAvailable):
+        services.task_reassign(task_id=task.pk, to_user=inspector_b, actor=supervisor)
+    assert services.tasks_remind(task_ids=[task.pk], actor=supervisor) == (0, 1)
+    page = login(supervisor).get(f"/supervision/university/{uni.pk}/tasks/?show=active")
+    assert task.pk not in [row.pk for row in page.context["page"].object_list]
