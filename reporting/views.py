@@ -6,15 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.models import CaseStatus, Graduate
+from cases.models import CaseStatus, CaseTally, Graduate
 from roles.decorators import role_required
 from roles.models import Province, Role, University
 from roles.scope import scope_for_user
@@ -41,6 +42,39 @@ SOURCES = ("live", "reported")
 def _cohort(request, **filters) -> int:
     value = request.GET.get("cohort", "")
     return int(value) if value.isdigit() else selectors.latest_cohort(**filters)
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _versions_table(versions) -> Table:
+    table = Table(
+        key="versions",
+        title=_("Versions"),
+        headers=[
+            _("Version"),
+            _("Submitted"),
+            _("Graduates"),
+            _("Outcome"),
+            _("Decided"),
+            _("Issues / reason"),
+            _("Remarks (optional)"),
+        ],
+    )
+    for v in versions:
+        table.append(
+            [
+                v.number,
+                _when(v.submitted_at),
+                v.total,
+                v.get_status_display(),
+                _when(v.decided_at),
+                getattr(v, "issues", "") or getattr(v, "reason", ""),
+                v.note,
+            ]
+        )
+    return table
 
 
 def _query(**params) -> str:
@@ -325,13 +359,30 @@ def university_filings(request, university_id):
             filing_id__in=[f.pk for f in filings]
         )
     }
-    counts = {
-        cohort: n
-        for cohort, n in Graduate.objects.filter(university=university)
+    counts = dict(
+        CaseTally.objects.filter(university=university)
         .values_list("cohort")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("n"))
         .order_by()
-    }
+    )
+    table = Table(
+        key="filings",
+        title=_("Filings of %(university)s") % {"university": university.name},
+        headers=[_("Cohort"), _("State"), _("Version"), _("Submitted"), _("Filed version")],
+    )
+    for f in filings:
+        table.append(
+            [
+                f.cohort,
+                f.get_status_display(),
+                f.current_version.number if f.current_version else "",
+                _when(f.current_version.submitted_at) if f.current_version else "",
+                f.filed_version.number if f.filed_version else "",
+            ]
+        )
+    response = export(request, [table], filename=f"filings-{university.code}")
+    if response is not None:
+        return response
     return render(
         request,
         "reporting/university_filings.html",
@@ -516,7 +567,7 @@ def filing_detail(request, filing_id):
     tables, total = _version_tables(version, prefix="", university=filing.university)
     response = export(
         request,
-        tables,
+        [*tables, _versions_table(versions)],
         filename=f"filing-{filing.university.code}-{filing.cohort}-v{version.number}",
     )
     if response is not None:
@@ -736,6 +787,32 @@ def province_reports(request, province_id):
         .annotate(n=Count("pk"))
         .order_by()
     )
+    table = Table(
+        key="reports",
+        title=_("Provincial reports"),
+        headers=[
+            _("Cohort"),
+            _("State"),
+            _("Version"),
+            _("Universities"),
+            _("Graduates"),
+            _("Accepted version"),
+        ],
+    )
+    for r in reports:
+        table.append(
+            [
+                r.cohort,
+                r.get_status_display(),
+                r.current_version.number if r.current_version else "",
+                r.current_version.universities_total if r.current_version else "",
+                r.current_version.total if r.current_version else "",
+                r.accepted_version.number if r.accepted_version else "",
+            ]
+        )
+    response = export(request, [table], filename=f"reports-{province.code}")
+    if response is not None:
+        return response
     return render(
         request,
         "reporting/province_reports.html",
@@ -798,7 +875,7 @@ def report_detail(request, report_id):
     table, total = _report_table(version)
     response = export(
         request,
-        [table],
+        [table, _versions_table(versions)],
         filename=f"report-{report.province.code}-{report.cohort}-v{version.number}",
     )
     if response is not None:

@@ -36,6 +36,34 @@ def campaign_list(request):
         )
         .order_by("-created_at")[:200]
     )
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename="spot-check-campaigns.xlsx",
+            title="核查任务",
+            headers=[
+                "核查任务",
+                "省份",
+                "毕业年份",
+                "截止日期",
+                "抽取",
+                "已核查",
+                "不一致",
+                "状态",
+            ],
+            rows=(
+                [
+                    c.name,
+                    c.province.name,
+                    c.cohort,
+                    c.deadline.isoformat(),
+                    c.sampled,
+                    c.done,
+                    c.inconsistent,
+                    c.get_status_display(),
+                ]
+                for c in campaigns
+            ),
+        )
     scope = scope_for_user(request.user)
     return render(
         request,

@@ -257,3 +257,79 @@ def test_every_dashboard_table_exports_the_rows_shown(busy, uni, national, super
     rows = list(load_workbook(io.BytesIO(groups.content)).active.iter_rows(values_only=True))
     assert rows[-1][0] == "合计" and rows[-1][1] == 11
     assert rows[0][1] == "毕业生总数" and rows[0][11] == "就业人数（总数−70−71−72）"
+
+
+def test_every_export_link_on_every_page_opens_in_openpyxl(
+    busy, uni, supervisor, reviewer, monitor, national, inspector
+):
+    import datetime
+    import html
+    import re
+
+    from django.utils import timezone
+
+    from reporting import services
+    from workflows import services as workflow_services
+
+    services.filing_submit(university=uni, cohort=2026, actor=supervisor)
+    services.filing_review(
+        task_id=open_task("review_filing").pk, user=monitor, file=False, issues="请核对"
+    )
+    services.filing_resubmit(task_id=open_task("resubmit_filing").pk, user=supervisor)
+    services.filing_review(task_id=open_task("review_filing").pk, user=monitor, file=True)
+    report = services.report_submit(province=uni.province, cohort=2026, actor=monitor)
+    services.report_decide(task_id=open_task("accept_report").pk, user=national, accept=True)
+    campaign = workflow_services.campaign_launch(
+        actor=monitor,
+        name="核查",
+        province=uni.province,
+        cohort=2026,
+        universities=[],
+        size_mode="count",
+        size_value=2,
+        oversample_factor=1,
+        deadline=timezone.localdate() + datetime.timedelta(days=3),
+        inspectors=[inspector],
+    )
+    filing = Filing.objects.get()
+    pages = {
+        national: [
+            "/statistics/national/?cohort=2026",
+            f"/statistics/province/{uni.province_id}/?cohort=2026&source=reported",
+            f"/statistics/university/{uni.pk}/?cohort=2026",
+            "/filings/?cohort=2026",
+            f"/filings/province/{uni.province_id}/?cohort=2026",
+            f"/filings/{filing.pk}/",
+            f"/filings/{filing.pk}/compare/",
+            "/reports/?cohort=2026",
+            f"/reports/{report.pk}/",
+            "/spot-checks/",
+            f"/spot-checks/{campaign.pk}/",
+            f"/spot-checks/{campaign.pk}/report/",
+        ],
+        monitor: [f"/reports/province/{uni.province_id}/"],
+        supervisor: [f"/filings/university/{uni.pk}/"],
+    }
+    exported = 0
+    for user, urls in pages.items():
+        client = login(user)
+        for url in urls:
+            page = client.get(url)
+            assert page.status_code == 200, url
+            links = re.findall(
+                r'data-testid="export-[^"]*"|href="([^"]*format=xlsx[^"]*)"', page.content.decode()
+            )
+            hrefs = [html.unescape(h) for h in links if h]
+            assert hrefs, f"no export on {url}"
+            for href in hrefs:
+                target = href if href.startswith("/") else url.split("?")[0] + href
+                export = client.get(target)
+                assert export.status_code == 200 and export["Content-Type"].startswith(
+                    "application/vnd.openxmlformats"
+                ), (url, href)
+                rows = list(
+                    load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+                )
+                assert rows and all(isinstance(h, str) for h in rows[0]), (url, href)
+                exported += 1
+    assert exported == 26  # every table of these fourteen pages
