@@ -74,9 +74,13 @@ def org_tasks_for_user(user) -> QuerySet[OrgTaskScope]:
     """Active filing and report tasks the user may take or has taken, earliest due first:
     one query over ``OrgTaskScope``'s partial indexes."""
     scope = scope_for_user(user)
+    # Each branch matches one partial index: the candidate queues over the active rows, the
+    # user's own over the assigned ones (a task with an assignee is assigned or finished).
     return (
-        OrgTaskScope.objects.filter(status__in=ACTIVE_STATUSES)
-        .filter(candidate_q(scope) | Q(assignee_id=user.pk))
+        OrgTaskScope.objects.filter(
+            (Q(status__in=ACTIVE_STATUSES) & candidate_q(scope))
+            | Q(status=ScopeStatus.ASSIGNED, assignee_id=user.pk)
+        )
         .select_related("university", "province", "assignee")
         .order_by("due_at", "task_id")
     )

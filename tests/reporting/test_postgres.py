@@ -79,3 +79,54 @@ def test_no_dashboard_query_reads_the_case_table(beijing):
             assert "Seq Scan on cases_casetally" not in plan, plan
             assert "case_tally" in plan, plan
         assert response.context["d"].total.total > 0
+
+
+ORG_SEED = """
+WITH p AS (
+    INSERT INTO roles_province (code, name)
+    SELECT (500000 + g * 100)::text, 'seed province ' || g FROM generate_series(1, 30) g
+    RETURNING id
+), proc AS (
+    INSERT INTO viewflow_process (flow_class, status, created, data)
+    SELECT 'reporting/flows.FilingFlow', 'NEW', now(), '{}' FROM generate_series(1, %(rows)s)
+    RETURNING id
+), t AS (
+    INSERT INTO viewflow_task (flow_task, flow_task_type, status, created, token, data, process_id, owner_id)
+    SELECT 'reporting/flows.FilingFlow.review_filing', 'HUMAN',
+           CASE WHEN id %% 10 = 0 THEN 'ASSIGNED' WHEN id %% 10 < 5 THEN 'DONE' ELSE 'NEW' END,
+           now(), 'start', '{}', id, CASE WHEN id %% 10 = 0 THEN %(user)s END
+    FROM proc RETURNING id, process_id, status, owner_id
+)
+INSERT INTO reporting_orgtaskscope (task_id, process_id, kind, province_id, cohort, candidate_role,
+    assignee_id, status, created_at, due_at)
+SELECT t.id, t.process_id, 'review_filing',
+       (SELECT id FROM p ORDER BY id OFFSET (t.id %% 30) LIMIT 1), 2026, 'provincial_monitor',
+       t.owner_id,
+       CASE t.status WHEN 'NEW' THEN 'open' WHEN 'ASSIGNED' THEN 'assigned' ELSE 'done' END,
+       now(), now() + (t.id %% 97) * interval '1 hour'
+FROM t
+"""
+
+
+@pytest.mark.django_db
+def test_the_filing_and_report_inbox_is_read_through_its_indexes(beijing):
+    from reporting.selectors import org_tasks_for_user
+    from roles.models import Province
+
+    assignee = member("provincial_monitor", province=beijing)
+    with connection.cursor() as cursor:
+        cursor.execute(ORG_SEED, {"rows": 60_000, "user": assignee.pk})
+        cursor.execute("ANALYZE")
+    province = Province.objects.filter(code__startswith="5").order_by("code").first()
+    monitor = member("provincial_monitor", province=province)
+    for user in (monitor, assignee):
+        qs = org_tasks_for_user(user)
+        for label, query in (("page", qs[:50]), ("count", qs.order_by().values("pk"))):
+            sql, params = query.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + sql, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on reporting_orgtaskscope" not in plan, f"{label}\n{plan}"
+            assert "orgscope_" in plan, f"{label}\n{plan}"
+    assert len(org_tasks_for_user(monitor)[:50]) == 50
+    assert all(row.assignee_id == assignee.pk for row in org_tasks_for_user(assignee))
