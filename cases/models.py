@@ -808,6 +808,10 @@ class CaseEvent(models.Model):
         REASSIGNED = "reassigned", _("task reassigned")
         REMINDED = "reminded", _("reminder sent")
         SYNCED = "synced", _("synced from the provincial system")
+        SAMPLED = "sampled", _("sampled for a spot check")
+        SPOT_CHECKED = "spot_checked", _("spot check recorded")
+        CHECK_CORRECTED = "check_corrected", _("corrected after a spot check")
+        CHECK_UPHELD = "check_upheld", _("registration upheld after a spot check")
 
     graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -868,6 +872,89 @@ class CaseAccess(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.action} {self.graduate_id}"
+
+
+# --- Statistics kept incrementally ---------------------------------------------------------
+
+
+class TallyColumns(models.Model):
+    """The dimensions every count row carries, and the counts.
+
+    A row counts the graduates whose case is in this state: their organisation, cohort and
+    education level, the case status, the category of their current registration (whatever
+    its audit state; figures count the approved ones), whether they confirmed at leave time,
+    and their targeted-enrolment standing. ``late_corrections`` adds up their late
+    corrections. Empty strings, never NULL, so that the columns can form a unique key."""
+
+    cohort = models.PositiveSmallIntegerField(_("cohort"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    university = models.ForeignKey(
+        University, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="+", db_index=False)
+    education_level = models.CharField(max_length=20, choices=EducationLevel.choices)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    category_code = models.CharField(max_length=8, blank=True)
+    destination_class = models.CharField(
+        max_length=16, choices=DestinationClass.choices, blank=True
+    )
+    flexible = models.BooleanField(default=False)
+    confirmed = models.BooleanField(default=False)
+    targeted_compliance = models.CharField(
+        max_length=16, choices=TargetedCompliance.choices, blank=True
+    )
+    n = models.IntegerField(_("graduates"), default=0)
+    late_corrections = models.IntegerField(_("late corrections"), default=0)
+
+    KEY_FIELDS = (
+        "cohort",
+        "province_id",
+        "university_id",
+        "college_id",
+        "education_level",
+        "status",
+        "category_code",
+        "destination_class",
+        "flexible",
+        "confirmed",
+        "targeted_compliance",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CaseTally(TallyColumns):
+    """Live counts of the cases, kept in step by the services that change a case (in the
+    same transaction, see ``cases.tallies``). Dashboards read these rows, never the cases."""
+
+    class Meta:
+        verbose_name = _("case tally")
+        verbose_name_plural = _("case tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "cohort",
+                    "province",
+                    "university",
+                    "college",
+                    "education_level",
+                    "status",
+                    "category_code",
+                    "destination_class",
+                    "flexible",
+                    "confirmed",
+                    "targeted_compliance",
+                ],
+                name="case_tally_key",
+            )
+        ]
+        indexes = [models.Index(fields=["university", "cohort"], name="case_tally_university")]
+
+    def __str__(self):
+        return f"{self.cohort} {self.university_id} {self.status} {self.category_code}: {self.n}"
 
 
 # --- Direct-FK object permissions (guardian) -----------------------------------------------

@@ -37,6 +37,7 @@ from .models import (
     TargetedException,
     TransferDetails,
 )
+from .tallies import tally_add, tracks_tally, university_lock
 
 
 def _events_for_changes(*, graduate, before, after, fields, actor, at) -> list[CaseEvent]:
@@ -92,11 +93,12 @@ def graduates_create(
 ) -> list[Graduate]:
     """Create graduates from validated roster rows, each tied to its (new) user.
 
-    Also writes their graduate membership, the guardian grant on their own case and a
-    ``created`` event. ``rows`` hold model field values (``college`` an instance).
-    ``source_node`` marks cases synced from a provincial system (on the national node).
-    On a provincial node, each new case is written to the sync outbox.
+    Also writes their graduate membership, the guardian grant on their own case, a
+    ``created`` event, and counts them in the tallies. ``rows`` hold model field values
+    (``college`` an instance). ``source_node`` marks cases synced from a provincial system
+    (on the national node). On a provincial node, each new case is written to the sync outbox.
     """
+    university_lock(university.pk)
     now = timezone.now()
     graduates = [
         Graduate(
@@ -146,10 +148,12 @@ def graduates_create(
         batch_size=1000,
     )
     outbox.record_many(event_type=EventType.GRADUATE_UPSERT, graduates=graduates)
+    tally_add([g.pk for g in graduates])
     return graduates
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def graduate_update(*, graduate: Graduate, values: dict, actor) -> list[str]:
     """Apply roster values to an existing graduate; returns the names of changed fields.
     A change is written to the sync outbox on a provincial node."""
@@ -185,6 +189,7 @@ def registration_draft_save(*, graduate: Graduate, data: dict, actor) -> Registr
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def registration_submit(*, graduate: Graduate, values: dict, actor) -> RegistrationVersion:
     """Write a new immutable version from validated values and make it current.
 
@@ -275,6 +280,7 @@ def registration_return(*, graduate: Graduate, actor, reason: str) -> Registrati
     )
 
 
+@tracks_tally(lambda kw: [kw["graduate"]])
 def _decide(
     *, graduate, actor, status, case_status, kind, reason, note="", notify=True
 ) -> RegistrationVersion:
@@ -512,6 +518,7 @@ CASE_STATUS_OF = {
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def registration_import_reported(
     *,
     graduate: Graduate,
@@ -604,6 +611,7 @@ def registration_outcome_synced(*, graduate: Graduate, status: str, reason: str)
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def registration_void_synced(*, graduate: Graduate) -> None:
     """The provincial system voided the registration: none is in effect any more."""
     if graduate.current_registration_id:
@@ -628,6 +636,7 @@ def registration_void_synced(*, graduate: Graduate) -> None:
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def synced_state_record(
     *, graduate: Graduate, status: str, change_pending: bool, note: str
 ) -> None:
@@ -779,6 +788,7 @@ def _make_current(graduate: Graduate, version: RegistrationVersion | None, now) 
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["request"].graduate_id])
 def change_decide(
     *, request: ChangeRequest, actor, approve: bool, reason: str = ""
 ) -> ChangeRequest:
@@ -851,6 +861,7 @@ def change_decide(
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def late_correction_record(
     *, graduate: Graduate, values: dict, reason: str, actor
 ) -> ChangeRequest:
@@ -859,6 +870,39 @@ def late_correction_record(
     synced_case_refuse(graduate)
     if not reason.strip():
         raise ValueError("a late correction needs a reason")
+    return _correction_record(
+        graduate=graduate,
+        values=values,
+        reason=reason,
+        actor=actor,
+        late=True,
+        kind=CaseEvent.Kind.LATE_CORRECTION,
+    )
+
+
+@transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
+def check_correction_record(
+    *, graduate: Graduate, values: dict, reason: str, actor
+) -> ChangeRequest:
+    """The university corrects a registration a spot check found inconsistent: a new approved
+    version in effect at once, with the reason. After the change deadline it is also a late
+    correction (flagged and counted as one)."""
+    if not reason.strip():
+        raise ValueError("a correction needs a reason")
+    return _correction_record(
+        graduate=graduate,
+        values=values,
+        reason=reason,
+        actor=actor,
+        late=not changes_open(graduate),
+        kind=CaseEvent.Kind.CHECK_CORRECTED,
+    )
+
+
+def _correction_record(*, graduate, values, reason, actor, late: bool, kind) -> ChangeRequest:
+    """A change recorded by the university itself: the new version approved and current, a
+    decided change request to show for it, and the case events."""
     now = timezone.now()
     version = _new_version(
         graduate=graduate, values=values, actor=actor, now=now, status=RegistrationStatus.APPROVED
@@ -874,7 +918,7 @@ def late_correction_record(
         replaces=previous,
         reason=reason.strip(),
         status=ChangeRequest.Status.APPROVED,
-        is_late=True,
+        is_late=late,
         requested_at=now,
         requested_by=actor,
         decided_at=now,
@@ -890,7 +934,7 @@ def late_correction_record(
                 graduate=graduate,
                 at=now,
                 actor=actor,
-                kind=CaseEvent.Kind.LATE_CORRECTION,
+                kind=kind,
                 field="status",
                 before=old_status,
                 after=CaseStatus.APPROVED,
@@ -914,6 +958,7 @@ def late_correction_record(
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def targeted_check_record(*, graduate: Graduate, version: RegistrationVersion, actor) -> bool:
     """Check a submitted version against the agreement; returns True if it matches.
     A mismatch is in the history and puts the case in the targeted reviewer's queue."""
@@ -937,6 +982,7 @@ def targeted_check_record(*, graduate: Graduate, version: RegistrationVersion, a
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def targeted_exception_approve(
     *, graduate: Graduate, version: RegistrationVersion, reason: str, evidence: list, actor
 ) -> TargetedException:
@@ -992,6 +1038,7 @@ def evidence_store(
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
 def targeted_recompute(*, graduate: Graduate) -> None:
     """After a rejected change, the compliance is that of the version still in effect."""
     from .targeted import matches_agreement

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "roles",
     "cases",
+    "spotchecks",
     "workflows",
     "notifications",
     "verification",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "sync",
     "api",
+    "reporting",
 ]
 
 MIDDLEWARE = [

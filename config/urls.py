@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("verification.urls")),
     path("api/v1/", include("api.urls")),
     path("sync/", include("sync.urls")),
+    path("spot-checks/", include("spotchecks.urls")),
+    path("", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -41,6 +41,13 @@ class EventKind(models.TextChoices):
     TRANSFER_RETURNED = "transfer_returned", _("my archive and hukou details are returned")
     CHANGE_APPROVED = "change_approved", _("my change request is approved")
     CHANGE_REJECTED = "change_rejected", _("my change request is rejected")
+    SPOT_CHECKS_ASSIGNED = "spot_checks_assigned", _("cases are waiting for my spot check")
+    SPOT_CHECK_DISCREPANCY = "spot_check_discrepancy", _("a spot check found a discrepancy")
+    FILING_SUBMITTED = "filing_submitted", _("a filing waits for my review")
+    FILING_FILED = "filing_filed", _("a filing is filed")
+    REPORT_SUBMITTED = "report_submitted", _("a provincial report waits for acceptance")
+    REPORT_RETURNED = "report_returned", _("a provincial report is returned")
+    REPORT_ACCEPTED = "report_accepted", _("a provincial report is accepted")
     MESSAGE = "message", _("other messages")
 
 
@@ -141,6 +148,37 @@ TEXTS: dict[str, KindText] = {
         _("Your change request was rejected"),
         _("Your change request was rejected: %(reason)s"),
         sms=True,
+    ),
+    EventKind.SPOT_CHECKS_ASSIGNED: KindText(
+        _("Cases to spot-check"),
+        _("The campaign “%(campaign)s” has %(count)s case(s) for you to check by %(deadline)s."),
+    ),
+    EventKind.SPOT_CHECK_DISCREPANCY: KindText(
+        _("A spot check found a discrepancy"),
+        _(
+            "The campaign “%(campaign)s” found the registration of %(graduate)s inconsistent; "
+            "please correct it or explain why it stands."
+        ),
+    ),
+    EventKind.FILING_SUBMITTED: KindText(
+        _("A filing waits for your review"),
+        _("%(university)s submitted the filing “%(filing)s” for your review."),
+    ),
+    EventKind.FILING_FILED: KindText(
+        _("A filing was filed"),
+        _("The filing “%(filing)s” was filed (备案) by the province."),
+    ),
+    EventKind.REPORT_SUBMITTED: KindText(
+        _("A provincial report waits for acceptance"),
+        _("%(province)s submitted the report “%(report)s”."),
+    ),
+    EventKind.REPORT_RETURNED: KindText(
+        _("A provincial report was returned"),
+        _("The report “%(report)s” was returned: %(reason)s"),
+    ),
+    EventKind.REPORT_ACCEPTED: KindText(
+        _("A provincial report was accepted"),
+        _("The report “%(report)s” was accepted by the Ministry."),
     ),
     EventKind.MESSAGE: KindText(_("Message"), _("%(message)s")),
 }

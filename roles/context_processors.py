@@ -20,5 +20,24 @@ def scope(request):
         "is_monitor": user_scope.has_role(Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN),
         "is_supervisor": user_scope.has_role(Role.UNIVERSITY_SUPERVISOR),
         "is_verifier": user_scope.has_role(Role.VERIFIER),
+        "is_inspector": user_scope.has_role(Role.INSPECTOR),
+        "is_national": user_scope.national,
+        "has_queue": user_scope.has_role(
+            Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER, Role.TARGETED_REVIEWER, Role.INSPECTOR
+        ),
+        "can_see_statistics": user_scope.national
+        or user_scope.has_role(
+            Role.PROVINCIAL_MONITOR,
+            Role.UNIVERSITY_SUPERVISOR,
+            Role.UNIVERSITY_REVIEWER,
+            Role.TARGETED_REVIEWER,
+        ),
+        "can_file": user_scope.has_role(
+            Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN
+        ),
+        "can_report": user_scope.has_role(Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN),
+        "can_spot_check": user_scope.has_role(
+            Role.PROVINCIAL_MONITOR, Role.INSPECTOR, Role.NATIONAL_ADMIN
+        ),
         "can_supervise": user_scope.has_role(Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR),
     }

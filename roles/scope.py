@@ -43,6 +43,9 @@ class Scope:
     orgs: dict[str, frozenset[int]] = field(default_factory=dict)
     # the membership ids' parents, for pages that need names
     memberships: tuple[Membership, ...] = ()
+    # Per-object rights the apps above compute once per user (an inspector's open
+    # campaigns, for instance), kept with the scope for the rest of the request.
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def roles(self) -> frozenset[str]:

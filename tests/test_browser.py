@@ -330,3 +330,42 @@ def test_confirmation_and_verification_through_the_pages(
     anonymous.goto(f"{live_server.url}{qr_path}")
     assert graduate.name not in anonymous.content() and "离校测试大学" in anonymous.content()
     shot(anonymous, "qr-public")
+
+
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="Debian's chromium is not installed (scripts/bootstrap installs it)",
+)
+def test_the_dashboards_draw_their_charts_and_drill_down(live_server, browser, shot, beijing):
+    from .scenarios import busy_cohort
+
+    university = UniversityFactory(code="19802", name="统计测试大学", province=beijing)
+    supervisor = member("university_supervisor", university=university)
+    reviewer = member("university_reviewer", university=university)
+    busy_cohort(university, supervisor, reviewer)
+    national = member("national_admin")
+
+    page = log_in(browser, live_server, national.username)
+    page.goto(f"{live_server.url}/statistics/national/?source=live&cohort=2026")
+    for testid in ("chart-employment", "chart-classes", "chart-categories"):
+        box = page.locator(f"[data-testid={testid}] svg").bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 20, testid
+    assert page.locator("[data-testid=chart-categories] [data-testid=bar]").count() == 3
+    assert page.locator("[data-testid=total]").inner_text() == "11"
+    shot(page, "national")
+    page.click("[data-testid=groups] a >> text=北京市")
+    page.wait_for_url(f"**/statistics/province/{beijing.pk}/**")
+    shot(page, "province")
+    page.click("[data-testid=groups] a >> text=统计测试大学")
+    page.wait_for_url(f"**/statistics/university/{university.pk}/**")
+    assert page.locator("[data-testid=total]").inner_text() == "11"
+    assert page.locator("[data-testid=chart-classes] [data-testid=stack]").count() >= 1
+    shot(page, "university")
+    with page.expect_download() as download:
+        page.click("[data-testid=export-groups]")
+    rows = list(
+        load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[0][0] == "院系" and rows[-1][:2] == ("合计", 11)

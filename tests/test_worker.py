@@ -245,3 +245,34 @@ def test_a_failed_send_is_retried_by_the_worker_after_a_backoff(workers, cohort,
     ]
     assert (log[2][2] - log[1][2]).total_seconds() >= 1  # NOTIFICATION_RETRY_BACKOFF
     assert len(mails(workers.mail)) == 1 and len(texts(workers.sms)) == 1
+
+
+def test_the_statistics_recomputation_runs_on_the_worker_and_its_page_follows_it(
+    workers, cohort, reviewer, national
+):
+    from django.test import Client
+
+    from cases.tallies import tallies_current
+    from reporting.models import StatisticsJob
+
+    submit(cohort[0])
+    decide(cohort[0], reviewer)
+    incremental = tallies_current()
+    client = Client()
+    client.force_login(national)
+    response = client.post("/statistics/recompute/")
+    job = StatisticsJob.objects.get()
+    assert response["Location"] == f"/statistics/jobs/{job.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in page  # queued: nothing has run in this process
+    workers.start()
+
+    def finished():
+        job.refresh_from_db()
+        return job.finished
+
+    wait_for("the worker to finish the job", finished, timeout=60)
+    assert job.status == "done" and job.done == job.total and job.corrected == 0
+    page = client.get(response["Location"]).content.decode()
+    assert 'value="100"' in page and 'http-equiv="refresh"' not in page
+    assert tallies_current() == incremental

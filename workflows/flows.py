@@ -8,6 +8,8 @@
   the same checks and audit; approval makes it current, rejection keeps what was there.
 - Leave-time confirmation: the graduate confirms destination, archive transfer and hukou
   migration; changed archive or hukou details are audited first; then the numbers issue.
+- Spot check (核查): an inspector of the province's campaign checks one sampled case; a
+  discrepancy goes to the case's university to correct or explain.
 
 The flows hold the process graphs only. What each step does to the case is done by the
 services in ``cases.services`` and ``verification.services``, called from
@@ -20,6 +22,7 @@ from viewflow.workflow import lock, nodes
 from viewflow.workflow.base import Flow
 
 from cases.models import CaseStatus, ChangeRequest, TargetedCompliance
+from spotchecks.models import Outcome, SpotCheck
 
 from . import scope
 from .models import CaseProcess, TaskKind
@@ -163,3 +166,30 @@ class LeaveConfirmationFlow(CaseFlowMixin, Flow):
 
     def details_pending(self, activation):
         return scope.transfer_pending(activation.process)
+
+
+class SpotCheckFlow(CaseFlowMixin, Flow):
+    """Spot check (核查)
+
+    One case sampled by a provincial campaign: an inspector of the campaign checks it and
+    records 核实一致, 不一致 or 无法联系. 不一致 opens a task for the case's university to
+    correct the registration or explain why it stands; its resolution is recorded on the
+    campaign's check. Processes are opened in bulk when the campaign draws its sample, and
+    cancelled when it closes.
+    """
+
+    process_title = _("Spot check")
+
+    start = nodes.StartHandle(this.open_case).Next(this.spot_check)
+    spot_check = human_task(TaskKind.SPOT_CHECK).Next(this.route_outcome)
+    route_outcome = (
+        nodes.If(this.found_inconsistent).Then(this.correct_discrepancy).Else(this.check_done)
+    )
+    correct_discrepancy = human_task(TaskKind.CORRECT_DISCREPANCY).Next(this.discrepancy_resolved)
+    check_done = nodes.End()
+    discrepancy_resolved = nodes.End()
+
+    def found_inconsistent(self, activation):
+        return SpotCheck.objects.filter(
+            pk=activation.process.data["spot_check"], outcome=Outcome.INCONSISTENT
+        ).exists()

@@ -5,8 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.selectors import categories_for_cohort
 
-from .models import TaskKind
+from .models import ORG_KINDS, TaskKind
 from .selectors import InboxFilters
+
+# Kinds of the tasks about cases (filing and report tasks are listed apart).
+CASE_KIND_CHOICES = [(k, label) for k, label in TaskKind.choices if k not in ORG_KINDS]
 
 
 def _cohort_choices():
@@ -16,7 +19,7 @@ def _cohort_choices():
 
 class InboxFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Task"), required=False, choices=[("", _("all")), *TaskKind.choices]
+        label=_("Task"), required=False, choices=[("", _("all")), *CASE_KIND_CHOICES]
     )
     college = forms.TypedChoiceField(
         label=_("College"), required=False, coerce=int, empty_value=None
@@ -144,7 +147,7 @@ class SupervisionFilterForm(forms.Form):
         ],
     )
     kind = forms.ChoiceField(
-        label=_("Stage"), required=False, choices=[("", _("all")), *TaskKind.choices]
+        label=_("Stage"), required=False, choices=[("", _("all")), *CASE_KIND_CHOICES]
     )
     college = forms.TypedChoiceField(
         label=_("College"), required=False, coerce=int, empty_value=None

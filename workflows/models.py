@@ -17,6 +17,7 @@ from viewflow.workflow.models import Process, Task
 
 from cases.models import Graduate
 from roles.models import College, Province, Role, University
+from spotchecks.models import Campaign
 
 
 class CaseProcess(Process):
@@ -40,6 +41,12 @@ class TaskKind(models.TextChoices):
     TARGETED_CHECK = "targeted_check", _("Targeted-enrolment check")
     CHANGE_COLLEGE_AUDIT = "change_college_audit", _("Change request: college audit")
     CHANGE_UNIVERSITY_AUDIT = "change_university_audit", _("Change request: university audit")
+    SPOT_CHECK = "spot_check", _("Spot check (核查)")
+    CORRECT_DISCREPANCY = "correct_discrepancy", _("Resolve a spot-check discrepancy")
+    REVIEW_FILING = "review_filing", _("Review a university's filing (备案)")
+    RESUBMIT_FILING = "resubmit_filing", _("Resubmit the returned filing")
+    ACCEPT_REPORT = "accept_report", _("Accept a provincial report")
+    REVISE_REPORT = "revise_report", _("Revise the returned provincial report")
 
 
 # Who may claim a task of each kind (graduate tasks are assigned on creation).
@@ -53,7 +60,21 @@ KIND_CANDIDATE_ROLE = {
     TaskKind.TARGETED_CHECK: Role.TARGETED_REVIEWER,
     TaskKind.CHANGE_COLLEGE_AUDIT: Role.COLLEGE_REVIEWER,
     TaskKind.CHANGE_UNIVERSITY_AUDIT: Role.UNIVERSITY_REVIEWER,
+    TaskKind.SPOT_CHECK: Role.INSPECTOR,
+    TaskKind.CORRECT_DISCREPANCY: Role.UNIVERSITY_REVIEWER,
+    TaskKind.REVIEW_FILING: Role.PROVINCIAL_MONITOR,
+    TaskKind.RESUBMIT_FILING: Role.UNIVERSITY_SUPERVISOR,
+    TaskKind.ACCEPT_REPORT: Role.NATIONAL_ADMIN,
+    TaskKind.REVISE_REPORT: Role.PROVINCIAL_MONITOR,
 }
+# Tasks about an organisation (a filing, a provincial report) rather than a case: their rows
+# live in ``reporting.OrgTaskScope``, not in ``TaskScope`` (see docs/architecture.md).
+ORG_KINDS = (
+    TaskKind.REVIEW_FILING,
+    TaskKind.RESUBMIT_FILING,
+    TaskKind.ACCEPT_REPORT,
+    TaskKind.REVISE_REPORT,
+)
 
 
 class ScopeStatus(models.TextChoices):
@@ -76,6 +97,11 @@ DEFAULT_SLA_HOURS = {
     "targeted_check": 3 * 24,
     "change_college_audit": 3 * 24,
     "change_university_audit": 3 * 24,
+    "correct_discrepancy": 14 * 24,
+    "review_filing": 7 * 24,
+    "resubmit_filing": 7 * 24,
+    "accept_report": 7 * 24,
+    "revise_report": 7 * 24,
 }
 
 
@@ -128,6 +154,11 @@ class TaskScope(models.Model):
     # Denormalised filter columns, refreshed when the case changes.
     major_name = models.CharField(max_length=100, blank=True)
     category_code = models.CharField(max_length=8, blank=True)
+    # The spot-check campaign a task belongs to: its inspectors' queue, and the link from a
+    # discrepancy's correction back to the campaign.
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -163,6 +194,17 @@ class TaskScope(models.Model):
                 fields=["college", "candidate_role", "created_at"],
                 condition=Q(status="open"),
                 name="scope_queue_college_new",
+            ),
+            # The inspectors' queue: a campaign's unclaimed checks.
+            models.Index(
+                fields=["campaign", "due_at"],
+                condition=Q(status="open", candidate_role="inspector"),
+                name="scope_queue_campaign_due",
+            ),
+            models.Index(
+                fields=["campaign", "created_at"],
+                condition=Q(status="open", candidate_role="inspector"),
+                name="scope_queue_campaign_new",
             ),
             # My tasks.
             models.Index(

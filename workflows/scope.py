@@ -60,7 +60,9 @@ def sla_due(kind: str, start):
     return start + timezone.timedelta(hours=hours if hours is not None else 72)
 
 
-def scope_row(*, task, graduate: Graduate, kind: str, due_at) -> TaskScope:
+def scope_row(
+    *, task, graduate: Graduate, kind: str, due_at, campaign_id: int | None = None
+) -> TaskScope:
     """The scope row of a new human task (unsaved), from the task and its case."""
     registration = graduate.current_registration if graduate.current_registration_id else None
     return TaskScope(
@@ -77,6 +79,7 @@ def scope_row(*, task, graduate: Graduate, kind: str, due_at) -> TaskScope:
         status=_STATUS_MAP[task.status],
         major_name=graduate.major_name,
         category_code=registration.category.code if registration else "",
+        campaign_id=campaign_id,
         created_at=task.created,
         due_at=due_at,
     )
@@ -90,6 +93,7 @@ def scope_create(activation) -> TaskScope:
         graduate=graduate_for(activation.process),
         kind=kind,
         due_at=sla_due(kind, task.created),
+        campaign_id=(activation.process.data or {}).get("campaign"),
     )
     row.save(force_insert=True)
     return row

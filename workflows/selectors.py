@@ -8,14 +8,17 @@ from django.utils import timezone
 
 from roles.models import Role
 from roles.scope import Scope, scope_for_user
+from spotchecks.selectors import inspector_campaign_ids
 
-from .models import ACTIVE_STATUSES, ScopeStatus, TaskScope
+from .models import ACTIVE_STATUSES, ScopeStatus, TaskKind, TaskScope
 
-# Claimable roles and the organisation column their queue filters on.
+# Claimable roles and the column their queue filters on: an organisation, or for inspectors
+# (who have no organisational read scope) the campaigns they inspect.
 CLAIM_LEVEL = {
     Role.COLLEGE_REVIEWER: "college",
     Role.UNIVERSITY_REVIEWER: "university",
     Role.TARGETED_REVIEWER: "university",
+    Role.INSPECTOR: "campaign",
 }
 
 SORTS = {
@@ -37,19 +40,26 @@ class InboxFilters:
     sort: str = "due"
 
 
+def claim_ids(scope: Scope, role: str) -> frozenset[int]:
+    """The ids of the ``CLAIM_LEVEL`` column whose tasks of ``role`` the user may claim."""
+    if role == Role.INSPECTOR:
+        return inspector_campaign_ids(scope)
+    return scope.ids(role)
+
+
 def claim_q(scope: Scope) -> Q:
     q = Q(pk__in=[])
     for role, level in CLAIM_LEVEL.items():
-        ids = scope.ids(role)
+        ids = claim_ids(scope, role)
         if ids:
             q |= Q(candidate_role=role, **{f"{level}_id__in": sorted(ids)})
     return q
 
 
 def may_claim(scope: Scope, row: TaskScope) -> bool:
-    """The user's role and organisation make them a candidate for this task."""
+    """The user's role and organisation (an inspector's campaign) make them a candidate."""
     level = CLAIM_LEVEL.get(row.candidate_role)
-    return level is not None and getattr(row, f"{level}_id") in scope.ids(row.candidate_role)
+    return level is not None and getattr(row, f"{level}_id") in claim_ids(scope, row.candidate_role)
 
 
 def can_claim(scope: Scope, row: TaskScope) -> bool:
@@ -85,26 +95,29 @@ def queue_for_user(user, filters: InboxFilters) -> QuerySet[TaskScope]:
     }.get(filters.status, [ScopeStatus.OPEN])
     status_q = Q(status=statuses[0]) if len(statuses) == 1 else Q(status__in=statuses)
     qs = TaskScope.objects.filter(claim_q(scope), status_q)
-    return _apply(qs, filters).select_related("graduate", "college", "assignee")
+    return _apply(qs, filters).select_related("graduate", "college", "university", "assignee")
 
 
 def my_tasks(user, filters: InboxFilters) -> QuerySet[TaskScope]:
     qs = TaskScope.objects.filter(assignee_id=user.pk, status=ScopeStatus.ASSIGNED)
-    return _apply(qs, filters).select_related("graduate", "college")
+    return _apply(qs, filters).select_related("graduate", "college", "university")
 
 
 def task_visible(scope: Scope, user, row: TaskScope) -> bool:
-    return (
-        row.assignee_id == user.pk
-        or can_claim(scope, row)
-        or (
-            scope.is_staff_reader
-            and scope.can_read_org(
-                province_id=row.province_id,
-                university_id=row.university_id,
-                college_id=row.college_id,
-            )
+    if row.assignee_id == user.pk or can_claim(scope, row):
+        return True
+    if row.kind == TaskKind.SPOT_CHECK:
+        # A check is read by the campaign's inspectors and above the university: the
+        # campaign's province, the nation. Not by the university whose case is checked.
+        return (
+            may_claim(scope, row)
+            or scope.national
+            or row.province_id in scope.ids(Role.PROVINCIAL_MONITOR)
         )
+    return scope.is_staff_reader and scope.can_read_org(
+        province_id=row.province_id,
+        university_id=row.university_id,
+        college_id=row.college_id,
     )
 
 

@@ -7,6 +7,7 @@ process on. A task already taken or finished by someone else raises
 ``TaskNotAvailable`` with a message for the user, never a server error.
 """
 
+import datetime
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,13 +28,15 @@ from cases.roster import ParsedRow, RowError
 from notifications.kinds import EventKind
 from notifications.services import Event, notify_event, notify_events
 from roles import services as role_services
-from roles.models import Role
+from roles.models import Membership, Role
 from roles.scope import scope_for_user
 from roles.templatetags.people import person
+from spotchecks import services as spot_services
+from spotchecks.models import Campaign, CampaignInspector, Outcome, Resolution, SpotCheck
 from verification import services as verification_services
 
 from . import scope, selectors, sweeps
-from .flows import ChangeRequestFlow, LeaveConfirmationFlow, RegistrationFlow
+from .flows import ChangeRequestFlow, LeaveConfirmationFlow, RegistrationFlow, SpotCheckFlow
 from .models import ACTIVE_STATUSES, CaseProcess, TaskKind, TaskScope
 
 AUDIT_KINDS = (TaskKind.COLLEGE_AUDIT, TaskKind.UNIVERSITY_AUDIT)
@@ -49,16 +52,26 @@ class TaskNotAvailable(Exception):
 
 
 def processes_open_bulk(
-    *, flow, graduates: list[Graduate], first: str, notify_kind: str = EventKind.TASK_ASSIGNED
+    *,
+    flow,
+    graduates: list[Graduate],
+    first: str,
+    notify_kind: str = EventKind.TASK_ASSIGNED,
+    for_graduate: bool = True,
+    process_data: list[dict] | None = None,
+    due_at=None,
+    campaign_id: int | None = None,
 ) -> list[Task]:
-    """Start a process of ``flow`` for each graduate, in bulk, with its first task ``first``
-    (a human task assigned to the graduate).
+    """Start a process of ``flow`` for each graduate, in bulk, with its first task ``first``.
 
     Writes exactly the rows ``flow.start.run(graduate=g)`` writes (the process, its done
-    start task, the first task assigned to the graduate and the link between them) plus
-    the task-scope rows, a few statements per batch instead of a dozen per graduate.
-    ``tests/workflows/test_open.py`` holds the two side by side. Each graduate with an
-    account is told that the task is theirs (``notify_kind``).
+    start task, the first task and the link between them) plus the task-scope rows, a few
+    statements per batch instead of a dozen per graduate. ``tests/workflows/test_open.py``
+    holds the two side by side. By default the first task is the graduate's, assigned to
+    them, and each graduate with an account is told that it is theirs (``notify_kind``);
+    with ``for_graduate=False`` it waits unclaimed in its candidates' queue and nobody is
+    told here. ``process_data`` (one dict per graduate), ``due_at`` (instead of the SLA)
+    and ``campaign_id`` serve the spot checks.
     """
     if not graduates:
         return []
@@ -66,17 +79,18 @@ def processes_open_bulk(
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(Graduate)
     token = Token("start")
+    data = process_data or [{} for _g in graduates]
     processes = CaseProcess.objects.bulk_create(
         [
             CaseProcess(
                 flow_class=flow,
                 status=PROCESS.NEW,
                 created=now,
-                data={},
+                data=d,
                 artifact_content_type=content_type,
                 artifact_object_id=g.pk,
             )
-            for g in graduates
+            for g, d in zip(graduates, data, strict=True)
         ],
         batch_size=1000,
     )
@@ -103,8 +117,8 @@ def processes_open_bulk(
                 process_id=p.pk,
                 flow_task=node,
                 flow_task_type=node.task_type,
-                status=STATUS.ASSIGNED if g.user_id else STATUS.NEW,
-                owner_id=g.user_id,
+                status=STATUS.ASSIGNED if for_graduate and g.user_id else STATUS.NEW,
+                owner_id=g.user_id if for_graduate else None,
                 created=now,
                 token=token,
                 data={},
@@ -118,14 +132,16 @@ def processes_open_bulk(
         [link(from_task_id=f.pk, to_task_id=s.pk) for f, s in zip(firsts, starts, strict=True)],
         batch_size=2000,
     )
-    due_at = scope.sla_due(first, now)
+    due_at = due_at or scope.sla_due(first, now)
     rows = TaskScope.objects.bulk_create(
         [
-            scope.scope_row(task=f, graduate=g, kind=first, due_at=due_at)
+            scope.scope_row(task=f, graduate=g, kind=first, due_at=due_at, campaign_id=campaign_id)
             for f, g in zip(firsts, graduates, strict=True)
         ],
         batch_size=1000,
     )
+    if not for_graduate:
+        return firsts
     notify_events(
         [
             Event(
@@ -268,6 +284,23 @@ def _locked(action):
         raise TaskNotAvailable(
             _("Someone else is working on this case right now. Please try again.")
         ) from None
+
+
+def with_task_lock(task_id: int, action):
+    """Run ``action(activation)`` with the task's activation under its process lock, for the
+    services of other apps' flows (the reporting flows). A busy lock is ``TaskNotAvailable``."""
+
+    def run():
+        with _activation(task_id) as activation:
+            return action(activation)
+
+    return _locked(run)
+
+
+def start_own_task(activation, user, kinds, *, claim_if_open: bool = False) -> None:
+    """Start the user's task of one of ``kinds`` (claiming it first if it is unclaimed and
+    ``claim_if_open``); ``TaskNotAvailable`` if it is not theirs to do."""
+    _start_own_task(activation, user, kinds, claim_if_open=claim_if_open)
 
 
 def task_claim(*, task_id: int, user) -> None:
@@ -852,12 +885,7 @@ def late_correction(
         raise case_services.ChangeNotAllowed(
             _("Changes are still open: the graduate submits a change request.")
         )
-    if TaskScope.objects.filter(
-        graduate=graduate, status__in=ACTIVE_STATUSES, kind__in=REGISTRATION_KINDS
-    ).exists():
-        raise case_services.ChangeNotAllowed(
-            _("The registration is still being audited; finish that first.")
-        )
+    _refuse_while_audited(graduate)
     request = case_services.late_correction_record(
         graduate=graduate, values=values, reason=reason, actor=user
     )
@@ -865,6 +893,18 @@ def late_correction(
     graduate.refresh_from_db()
     _after_change(graduate=graduate, actor=user, reason=reason, void=False)
     return request
+
+
+def _refuse_while_audited(graduate: Graduate) -> None:
+    """A correction by the university waits for an audit or change request under way."""
+    if TaskScope.objects.filter(
+        graduate=graduate,
+        status__in=ACTIVE_STATUSES,
+        kind__in=(*REGISTRATION_KINDS, TaskKind.TARGETED_CHECK, *CHANGE_AUDIT_KINDS),
+    ).exists():
+        raise case_services.ChangeNotAllowed(
+            _("The registration is still being audited; finish that first.")
+        )
 
 
 def _after_change(*, graduate: Graduate, actor, reason: str, void: bool) -> None:
@@ -898,7 +938,7 @@ def task_reassign(*, task_id: int, to_user, actor) -> None:
             row = TaskScope.objects.select_related("assignee", "graduate").get(pk=task.pk)
             if not actor_scope.supervises(row.university_id):
                 raise TaskNotAvailable(_("You do not supervise this task's university."))
-            if row.candidate_role == Role.GRADUATE:
+            if row.candidate_role in (Role.GRADUATE, Role.INSPECTOR):
                 raise TaskNotAvailable(_("Only reviewers' tasks can be reassigned."))
             if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
                 raise TaskNotAvailable(_("This task is already finished."))
@@ -971,6 +1011,7 @@ def tasks_remind(*, task_ids: list[int], actor, now=None) -> tuple[int, int]:
         r
         for r in rows
         if actor_scope.supervises(r.university_id)
+        and r.candidate_role != Role.INSPECTOR  # a province's spot checks are not theirs
         and not (r.reminded_at and timezone.localdate(r.reminded_at) == today)
     ]
     if not fresh:
@@ -1004,3 +1045,170 @@ def tasks_remind(*, task_ids: list[int], actor, now=None) -> tuple[int, int]:
 
 def _remind_note(row: TaskScope) -> str:
     return f"{TaskKind(row.kind).label} #{row.pk}"
+
+
+# --- Spot checks (核查) ---------------------------------------------------------------------------
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+
+
+@transaction.atomic
+def campaign_launch(*, actor, **campaign) -> Campaign:
+    """Create a provincial spot-check campaign and draw its sample
+    (``spotchecks.services.campaign_create``, which takes the same keyword arguments), then
+    open one check task per sampled case in the campaign's inspectors' queue, due at the end
+    of the deadline day. The inspectors are told how many cases wait for them."""
+    created, checks = spot_services.campaign_create(actor=actor, **campaign)
+    by_graduate = {c.graduate_id: c for c in checks}
+    graduates = list(
+        Graduate.objects.filter(pk__in=list(by_graduate))
+        .select_related("current_registration__category")
+        .order_by("pk")
+    )
+    due_at = _end_of_day(created.deadline)
+    for start in range(0, len(graduates), 1000):
+        batch = graduates[start : start + 1000]
+        processes_open_bulk(
+            flow=SpotCheckFlow,
+            graduates=batch,
+            first=TaskKind.SPOT_CHECK,
+            for_graduate=False,
+            process_data=[
+                {"spot_check": by_graduate[g.pk].pk, "campaign": created.pk} for g in batch
+            ],
+            due_at=due_at,
+            campaign_id=created.pk,
+        )
+    notify_event(
+        user_ids=list(
+            CampaignInspector.objects.filter(campaign=created).values_list("user_id", flat=True)
+        ),
+        kind=EventKind.SPOT_CHECKS_ASSIGNED,
+        dedupe_key=f"spot-checks-assigned:{created.pk}",
+        context={
+            "campaign": created.name,
+            "count": len(checks),
+            "deadline": created.deadline.isoformat(),
+        },
+        url="/tasks/queue/",
+    )
+    return created
+
+
+def _check_of(process) -> SpotCheck:
+    return SpotCheck.objects.select_related("campaign", "graduate").get(
+        pk=process.data["spot_check"]
+    )
+
+
+def spot_check_decide(
+    *, task_id: int, user, outcome: str, notes: str = "", uploads=()
+) -> SpotCheck:
+    """The inspector records the outcome of a check (claiming the task if it is unclaimed).
+    不一致 opens the correction task of the case's university, whose reviewers and
+    supervisors are told."""
+
+    def action():
+        with _activation(task_id) as activation:
+            _start_own_task(activation, user, (TaskKind.SPOT_CHECK,), claim_if_open=True)
+            check = spot_services.spot_check_record(
+                check=_check_of(activation.process),
+                outcome=outcome,
+                notes=notes,
+                uploads=uploads,
+                actor=user,
+            )
+            graduate = Graduate.objects.select_related(
+                "university", "current_registration__category"
+            ).get(pk=check.graduate_id)
+            scope.remember_graduate(activation.process, graduate)
+            activation.execute()
+            scope.scope_sync(activation.task)
+            if outcome == Outcome.INCONSISTENT:
+                _tell_university_of_discrepancy(check, graduate, activation.process.pk)
+            return check
+
+    return _locked(action)
+
+
+def _tell_university_of_discrepancy(check: SpotCheck, graduate: Graduate, process_id) -> None:
+    row = TaskScope.objects.get(process_id=process_id, kind=TaskKind.CORRECT_DISCREPANCY)
+    notify_event(
+        user_ids=list(
+            Membership.objects.filter(
+                university_id=graduate.university_id,
+                role__in=[Role.UNIVERSITY_REVIEWER, Role.UNIVERSITY_SUPERVISOR],
+            ).values_list("user_id", flat=True)
+        ),
+        kind=EventKind.SPOT_CHECK_DISCREPANCY,
+        dedupe_key=f"spot-check-discrepancy:{check.pk}",
+        context={"campaign": check.campaign.name, "graduate": graduate.name},
+        url=sweeps.task_url(row),
+    )
+
+
+def discrepancy_decide(
+    *, task_id: int, user, resolution: str, note: str, values: dict | None = None
+) -> SpotCheck:
+    """The university resolves a discrepancy found by a spot check: it corrects the
+    registration (a new approved version in effect at once, with the usual consequences of
+    a change: issued numbers superseded, confirmation opened again) or explains why the
+    registration stands. The resolution is recorded on the campaign's check."""
+    note = (note or "").strip()
+    if not note:
+        raise ValueError(_("Explain the resolution."))
+    if resolution == Resolution.CORRECTED and not values:
+        raise ValueError(_("Enter the corrected registration."))
+
+    def action():
+        with _activation(task_id) as activation:
+            _start_own_task(activation, user, (TaskKind.CORRECT_DISCREPANCY,), claim_if_open=True)
+            check = _check_of(activation.process)
+            graduate = Graduate.objects.select_related(
+                "university", "current_registration__category"
+            ).get(pk=check.graduate_id)
+            corrected = None
+            if resolution == Resolution.CORRECTED:
+                _refuse_while_audited(graduate)
+                request = case_services.check_correction_record(
+                    graduate=graduate, values=values, reason=note, actor=user
+                )
+                corrected = request.proposed
+                case_services.targeted_check_record(
+                    graduate=graduate, version=corrected, actor=user
+                )
+            check = spot_services.discrepancy_resolve(
+                check=check,
+                resolution=resolution,
+                note=note,
+                actor=user,
+                corrected_version=corrected,
+            )
+            graduate = Graduate.objects.select_related(
+                "university", "current_registration__category"
+            ).get(pk=graduate.pk)
+            scope.remember_graduate(activation.process, graduate)
+            activation.execute()
+            scope.scope_sync(activation.task)
+            if corrected is not None:
+                _after_change(graduate=graduate, actor=user, reason=note, void=False)
+            return check
+
+    return _locked(action)
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, actor) -> int:
+    """Close a campaign: its unfinished check tasks are cancelled, the cases not checked are
+    marked so and the inspectors' grants are revoked (``spotchecks.services.campaign_close``).
+    Corrections under way at universities go on. Returns the number of grants revoked."""
+    for row in TaskScope.objects.filter(
+        campaign=campaign, kind=TaskKind.SPOT_CHECK, status__in=ACTIVE_STATUSES
+    ):
+        process = CaseProcess.objects.get(pk=row.process_id)
+        SpotCheckFlow.instance.cancel(process)
+        for task in Task.objects.filter(process_id=process.pk):
+            scope.scope_sync(task)
+    return spot_services.campaign_close(campaign=campaign, actor=actor)

@@ -96,7 +96,10 @@ def _figures(now) -> dict:
 
 
 def _active(cohort: int | None, **org) -> QuerySet[TaskScope]:
-    qs = TaskScope.objects.filter(status__in=ACTIVE_STATUSES, **org)
+    # Spot checks are the province's inspectors' work, followed on the campaign's page.
+    qs = TaskScope.objects.filter(status__in=ACTIVE_STATUSES, **org).exclude(
+        candidate_role=Role.INSPECTOR
+    )
     return qs.filter(cohort=cohort) if cohort else qs
 
 

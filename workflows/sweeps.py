@@ -24,6 +24,7 @@ from cases.models import CaseEvent
 from notifications.kinds import EventKind
 from notifications.services import Event, notify_events
 from roles.models import Membership, Role
+from spotchecks.models import CampaignInspector
 
 from .models import ACTIVE_STATUSES, DeadlineNotice, TaskKind, TaskScope
 from .selectors import CLAIM_LEVEL
@@ -83,14 +84,23 @@ def queue_events(rows: list[TaskScope], *, kind: str, key: str, context: dict) -
     if not queues:
         return []
     wanted = Q(pk__in=[])
+    campaigns = []
     for role, org_id in queues:
-        wanted |= Q(role=role, **{f"{CLAIM_LEVEL[role]}_id": org_id})
+        if role == Role.INSPECTOR:
+            campaigns.append(org_id)
+        else:
+            wanted |= Q(role=role, **{f"{CLAIM_LEVEL[role]}_id": org_id})
     reviewers = defaultdict(set)
     for role, university_id, college_id, user_id in Membership.objects.filter(wanted).values_list(
         "role", "university_id", "college_id", "user_id"
     ):
         org_id = college_id if CLAIM_LEVEL[role] == "college" else university_id
         reviewers[(role, org_id)].add(user_id)
+    # An inspectors' queue is a campaign's: its inspectors are told.
+    for campaign_id, user_id in CampaignInspector.objects.filter(
+        campaign_id__in=campaigns
+    ).values_list("campaign_id", "user_id"):
+        reviewers[(Role.INSPECTOR, campaign_id)].add(user_id)
     events = []
     for (role, org_id), tasks in queues.items():
         if not reviewers[(role, org_id)]:
@@ -202,6 +212,8 @@ def escalation_candidates(cutoff) -> QuerySet[TaskScope]:
             escalated_at__isnull=True,
             overdue_notified_at__lte=cutoff,
         )
+        # A province's spot checks are not the university's to chase.
+        .exclude(candidate_role=Role.INSPECTOR)
         .select_related("graduate", "university")
         .order_by("overdue_notified_at", "task_id")
     )

@@ -40,9 +40,14 @@ from cases.models import (
     TargetedCompliance,
     TransferDetails,
 )
+from reporting import selectors as reporting_selectors
 from roles.decorators import role_required
 from roles.models import College, Role
 from roles.scope import scope_for_user
+from spotchecks import selectors as spot_selectors
+from spotchecks.forms import DiscrepancyForm, SpotCheckForm
+from spotchecks.models import Resolution
+from spotchecks.services import CheckNotPossible
 from verification import selectors as verification_selectors
 from verification.services import ConfirmationNotPossible
 
@@ -57,6 +62,10 @@ from .forms import (
 from .models import ScopeStatus, TaskKind
 
 REVIEWER_ROLES = (Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER, Role.TARGETED_REVIEWER)
+# Roles with a queue of tasks to claim: the reviewers, and inspectors (their campaigns' checks).
+QUEUE_ROLES = (*REVIEWER_ROLES, Role.INSPECTOR)
+# Roles whose filing and report tasks are listed with their other tasks.
+ORG_TASK_ROLES = (Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
 
 
 def _client_ip(request) -> str | None:
@@ -107,11 +116,13 @@ def home(request):
         )
         context["graduate"] = graduate
         context["tasks"] = selectors.my_tasks(request.user, selectors.InboxFilters())
-    elif scope.has_role(*REVIEWER_ROLES):
+    elif scope.has_role(*QUEUE_ROLES):
         context["queue_count"] = selectors.queue_for_user(
             request.user, selectors.InboxFilters()
         ).count()
         context["mine_count"] = selectors.my_tasks(request.user, selectors.InboxFilters()).count()
+    if scope.has_role(*ORG_TASK_ROLES):
+        context["org_tasks"] = list(reporting_selectors.org_tasks_for_user(request.user)[:10])
     if scope.is_staff_reader:
         counts = dict(
             case_selectors.cases_for_user(request.user)
@@ -150,6 +161,12 @@ def _inbox(request, *, queue: bool):
             "queue": queue,
             "query": query.urlencode(),
             "filters": filters,
+            # Filing and report tasks (about organisations) have their own table and list.
+            "org_tasks": list(
+                reporting_selectors.org_tasks_for_user(request.user)[: settings.PAGE_SIZE]
+            )
+            if not queue and scope.has_role(*ORG_TASK_ROLES)
+            else None,
         },
     )
 
@@ -159,7 +176,7 @@ def my_tasks(request):
     return _inbox(request, queue=False)
 
 
-@role_required(*REVIEWER_ROLES)
+@role_required(*QUEUE_ROLES)
 def queue(request):
     return _inbox(request, queue=True)
 
@@ -515,6 +532,130 @@ def _targeted_task(request, row):
     )
 
 
+def _can_decide(request, row) -> bool:
+    return row.status in (ScopeStatus.OPEN, ScopeStatus.ASSIGNED) and (
+        row.assignee_id == request.user.pk or selectors.can_claim(scope_for_user(request.user), row)
+    )
+
+
+def _spot_check_task(request, row):
+    """The inspector's check of one sampled case: 核实一致, 不一致 or 无法联系, with notes and
+    an evidence file."""
+    graduate = case_selectors.case_for_user(request.user, row.graduate_id)
+    check = spot_selectors.check_of_case(campaign_id=row.campaign_id, graduate_id=graduate.pk)
+    can_decide = _can_decide(request, row)
+    reveal = request.method == "POST" and "reveal_contact" in request.POST
+    form = SpotCheckForm(None if reveal else request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if reveal:
+            # The inspector calls the graduate: the number is shown once asked for, and logged.
+            case_services.case_access_record(
+                graduate_ids=[graduate.pk],
+                user=request.user,
+                action="spot_check_contact",
+                ip=_client_ip(request),
+            )
+        elif form.is_valid():
+            try:
+                services.spot_check_decide(
+                    task_id=row.pk,
+                    user=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    notes=form.cleaned_data["notes"],
+                    uploads=form.cleaned_data["evidence"],
+                )
+            except (services.TaskNotAvailable, CheckNotPossible, ValueError) as exc:
+                messages.error(request, str(exc))
+                return redirect("workflows:task", task_id=row.pk)
+            messages.success(request, _("Check recorded for %(name)s.") % {"name": graduate.name})
+            return redirect(_safe_next(request, reverse("workflows:queue")))
+    case_services.case_access_record(
+        graduate_ids=[graduate.pk],
+        user=request.user,
+        action="spot_check_view",
+        ip=_client_ip(request),
+    )
+    context = _case_context(graduate)
+    if reveal:
+        context["masked_mobile"] = graduate.mobile
+    return render(
+        request,
+        "spotchecks/check_task.html",
+        {
+            **context,
+            "revealed": reveal,
+            "row": row,
+            "form": form,
+            "can_decide": can_decide,
+            "check": check,
+            "checked_rows": versions_compare(check.registration, None),
+        },
+    )
+
+
+def _discrepancy_task(request, row):
+    """The university's answer to a discrepancy: correct the registration, or explain why it
+    stands."""
+    graduate = case_selectors.case_for_user(request.user, row.graduate_id)
+    check = spot_selectors.check_of_case(campaign_id=row.campaign_id, graduate_id=graduate.pk)
+    can_decide = _can_decide(request, row)
+    form = DiscrepancyForm(request.POST or None)
+    registration = RegistrationForm(
+        request.POST or None,
+        cohort=graduate.cohort,
+        initial=_registration_initial(graduate.current_registration),
+    )
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        corrected = request.POST.get("resolution") == Resolution.CORRECTED
+        if form.is_valid() and (not corrected or registration.is_valid()):
+            try:
+                services.discrepancy_decide(
+                    task_id=row.pk,
+                    user=request.user,
+                    resolution=form.cleaned_data["resolution"],
+                    note=form.cleaned_data["note"],
+                    values=registration.values() if corrected else None,
+                )
+            except (
+                services.TaskNotAvailable,
+                CheckNotPossible,
+                case_services.ChangeNotAllowed,
+                ValueError,
+            ) as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Resolution recorded; the campaign sees it."))
+                return redirect(_safe_next(request, reverse("workflows:queue")))
+        else:
+            messages.error(
+                request, _("Please correct the fields marked below; nothing you typed was lost.")
+            )
+    case_services.case_access_record(
+        graduate_ids=[graduate.pk],
+        user=request.user,
+        action="discrepancy_view",
+        ip=_client_ip(request),
+    )
+    return render(
+        request,
+        "spotchecks/discrepancy_task.html",
+        {
+            **_case_context(graduate),
+            "row": row,
+            "form": form,
+            "registration_form": registration,
+            "can_decide": can_decide,
+            "check": check,
+            "checked_rows": versions_compare(check.registration, None),
+            "required_map": _required_map(graduate.cohort),
+        },
+    )
+
+
 GRADUATE_TASK_PAGES = {
     TaskKind.REGISTER: _registration_task,
     TaskKind.CORRECT: _registration_task,
@@ -527,6 +668,8 @@ REVIEWER_TASK_PAGES = {
     TaskKind.TARGETED_CHECK: _targeted_task,
     TaskKind.CHANGE_COLLEGE_AUDIT: _change_audit_task,
     TaskKind.CHANGE_UNIVERSITY_AUDIT: _change_audit_task,
+    TaskKind.SPOT_CHECK: _spot_check_task,
+    TaskKind.CORRECT_DISCREPANCY: _discrepancy_task,
 }
 
 

@@ -1,0 +1,84 @@
+"""The processes about organisations.
+
+- University filing (备案): a university supervisor submits a snapshot of the cohort's
+  registrations; the provincial monitor files it or returns it with the issues listed; a
+  returned filing is fixed and resubmitted as a new version, until it is filed.
+- Provincial report: a provincial monitor submits the province's report, built from its
+  filed university snapshots; the national administrator accepts it or returns it; a
+  returned report is revised and submitted again, until it is accepted.
+
+The flows hold the process graphs only; ``reporting.services`` does each step under the
+flow's lock. Their human tasks are listed in the inboxes through ``OrgTaskScope``.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import lock, nodes
+from viewflow.workflow.base import Flow
+
+from workflows.models import TaskKind
+
+from . import scope
+from .models import Filing, OrgProcess, ProvincialReport, ReportStatus, ReviewStatus
+
+
+def org_task(kind: TaskKind):
+    """A human task about an organisation, whose inbox row is written with it."""
+    return nodes.View(None).Annotation(title=kind.label).onCreate(this.org_task_created)
+
+
+class OrgFlowMixin:
+    process_class = OrgProcess
+    lock_impl = lock.select_for_update_lock
+
+    def org_task_created(self, activation):
+        scope.org_scope_create(activation)
+
+    def open_subject(self, activation, subject):
+        activation.process.artifact = subject
+        scope.remember_subject(activation.process, subject)
+        return activation.process
+
+
+class FilingFlow(OrgFlowMixin, Flow):
+    """University filing (备案)
+
+    The university's snapshot goes to its province's monitors, who file it or return it
+    with issues; a returned filing comes back as a new version.
+    """
+
+    process_title = _("University filing")
+
+    start = nodes.StartHandle(this.open_subject).Next(this.review_filing)
+    review_filing = org_task(TaskKind.REVIEW_FILING).Next(this.route_review)
+    route_review = nodes.If(this.was_filed).Then(this.filing_filed).Else(this.resubmit_filing)
+    resubmit_filing = org_task(TaskKind.RESUBMIT_FILING).Next(this.review_filing)
+    filing_filed = nodes.End()
+
+    def was_filed(self, activation):
+        return Filing.objects.filter(
+            pk=activation.process.artifact_object_id, status=ReviewStatus.FILED
+        ).exists()
+
+
+class ReportFlow(OrgFlowMixin, Flow):
+    """Provincial report
+
+    The province's report, built from its filed snapshots, goes to the Ministry, which
+    accepts it or returns it; a returned report comes back as a new version.
+    """
+
+    process_title = _("Provincial report")
+
+    start = nodes.StartHandle(this.open_subject).Next(this.accept_report)
+    accept_report = org_task(TaskKind.ACCEPT_REPORT).Next(this.route_acceptance)
+    route_acceptance = (
+        nodes.If(this.was_accepted).Then(this.report_accepted).Else(this.revise_report)
+    )
+    revise_report = org_task(TaskKind.REVISE_REPORT).Next(this.accept_report)
+    report_accepted = nodes.End()
+
+    def was_accepted(self, activation):
+        return ProvincialReport.objects.filter(
+            pk=activation.process.artifact_object_id, status=ReportStatus.ACCEPTED
+        ).exists()

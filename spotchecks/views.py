@@ -1,0 +1,245 @@
+"""Campaign pages: the list, a new campaign (monitors), a campaign with its sample and
+progress, closing it, and its report (discrepancy rates), each table also as XLSX."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.exports import xlsx_response
+from roles.decorators import role_required
+from roles.models import Province, Role, University
+from roles.scope import scope_for_user
+from workflows import services as workflow_services
+
+from . import selectors
+from .forms import CampaignForm
+from .models import Outcome
+from .services import CheckNotPossible
+
+CAMPAIGN_ROLES = (Role.PROVINCIAL_MONITOR, Role.INSPECTOR, Role.NATIONAL_ADMIN)
+
+
+@role_required(*CAMPAIGN_ROLES)
+def campaign_list(request):
+    campaigns = list(
+        selectors.campaigns_for_user(request.user)
+        .select_related("province")
+        .annotate(
+            sampled=Count("checks"),
+            done=Count("checks", filter=~Q(checks__outcome=Outcome.PENDING)),
+            inconsistent=Count("checks", filter=Q(checks__outcome=Outcome.INCONSISTENT)),
+        )
+        .order_by("-created_at")[:200]
+    )
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename="spot-check-campaigns.xlsx",
+            title="核查任务",
+            headers=[
+                "核查任务",
+                "省份",
+                "毕业年份",
+                "截止日期",
+                "抽取",
+                "已核查",
+                "不一致",
+                "状态",
+            ],
+            rows=(
+                [
+                    c.name,
+                    c.province.name,
+                    c.cohort,
+                    c.deadline.isoformat(),
+                    c.sampled,
+                    c.done,
+                    c.inconsistent,
+                    c.get_status_display(),
+                ]
+                for c in campaigns
+            ),
+        )
+    scope = scope_for_user(request.user)
+    return render(
+        request,
+        "spotchecks/campaign_list.html",
+        {"campaigns": campaigns, "can_create": scope.has_role(Role.PROVINCIAL_MONITOR)},
+    )
+
+
+def _monitor_province(request) -> Province:
+    ids = sorted(scope_for_user(request.user).ids(Role.PROVINCIAL_MONITOR))
+    wanted = request.GET.get("province") or request.POST.get("province")
+    if wanted and wanted.isdigit() and int(wanted) in ids:
+        ids = [int(wanted)]
+    return Province.objects.get(pk=ids[0])
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.PROVINCIAL_MONITOR)
+def campaign_create(request):
+    """A new campaign: scope, sample size, over-sampling, deadline and inspectors. Drawing
+    the sample and opening the checks happen on submit."""
+    province = _monitor_province(request)
+    universities = list(University.objects.filter(province=province).order_by("code"))
+    inspectors = list(selectors.province_inspectors(province.pk))
+    form = CampaignForm(request.POST or None, universities=universities, inspectors=inspectors)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [u for u in universities if u.pk in set(data["universities"])]
+        try:
+            campaign = workflow_services.campaign_launch(
+                actor=request.user,
+                name=data["name"],
+                province=province,
+                cohort=data["cohort"],
+                universities=chosen,
+                size_mode=data["size_mode"],
+                size_value=data["size_value"],
+                oversample_factor=data["oversample_factor"],
+                deadline=data["deadline"],
+                inspectors=[m.user for m in inspectors if m.user_id in set(data["inspectors"])],
+                seed=data.get("seed"),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Campaign created: %(n)d case(s) drawn and waiting for the inspectors.")
+                % {"n": campaign.checks.count()},
+            )
+            return redirect("spotchecks:detail", campaign_id=campaign.pk)
+    return render(request, "spotchecks/campaign_form.html", {"form": form, "province": province})
+
+
+CHECK_HEADERS = [
+    "学校",
+    "学号",
+    "姓名",
+    "毕业去向代码",
+    "核查结果",
+    "核查说明",
+    "核查时间",
+    "处理结果",
+]
+
+
+@role_required(*CAMPAIGN_ROLES)
+def campaign_detail(request, campaign_id):
+    campaign, can_act = selectors.campaign_for_user(request.user, campaign_id)
+    checks = selectors.campaign_checks(campaign)
+    outcome = request.GET.get("outcome", "")
+    if outcome and outcome in Outcome.values:
+        checks = checks.filter(outcome=outcome)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename=f"spot-checks-{campaign.pk}.xlsx",
+            title="核查样本",
+            headers=CHECK_HEADERS,
+            rows=(
+                [
+                    str(c.university),
+                    c.graduate.student_no,
+                    c.graduate.name,
+                    c.category_code,
+                    c.get_outcome_display(),
+                    c.notes,
+                    c.checked_at.strftime("%Y-%m-%d %H:%M") if c.checked_at else "",
+                    c.get_resolution_display() if c.resolution else "",
+                ]
+                for c in checks
+            ),
+        )
+    report = selectors.campaign_report(campaign)
+    page = Paginator(checks, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "spotchecks/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "can_act": can_act and campaign.is_open,
+            "report": report,
+            "page": page,
+            "query": query.urlencode(),
+            "outcome": outcome,
+            "outcomes": [(v, label) for v, label in Outcome.choices if v],
+            "universities": campaign.universities.all(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.PROVINCIAL_MONITOR)
+def campaign_close(request, campaign_id):
+    campaign, can_act = selectors.campaign_for_user(request.user, campaign_id)
+    if not can_act:
+        raise PermissionDenied
+    try:
+        workflow_services.campaign_close(campaign=campaign, actor=request.user)
+    except CheckNotPossible as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The campaign is closed; its inspectors can no longer open its cases."),
+        )
+    return redirect("spotchecks:detail", campaign_id=campaign.pk)
+
+
+REPORT_HEADERS = [
+    "抽取",
+    "核实一致",
+    "不一致",
+    "无法联系",
+    "未核查",
+    "待核查",
+    "已更正",
+    "维持原登记",
+    "不一致率",
+]
+
+
+def _report_row(tally) -> list:
+    return [
+        tally.sampled,
+        tally.consistent,
+        tally.inconsistent,
+        tally.unreachable,
+        tally.not_checked,
+        tally.pending,
+        tally.corrected,
+        tally.upheld,
+        "" if tally.discrepancy_rate is None else round(tally.discrepancy_rate, 4),
+    ]
+
+
+@role_required(*CAMPAIGN_ROLES)
+def campaign_report(request, campaign_id):
+    """Discrepancy rates by university and by destination category (as drawn)."""
+    campaign, _can_act = selectors.campaign_for_user(request.user, campaign_id)
+    report = selectors.campaign_report(campaign)
+    table = request.GET.get("table", "")
+    if request.GET.get("format") == "xlsx" and table in ("university", "category"):
+        groups = report.by_university if table == "university" else report.by_category
+        first = "学校" if table == "university" else "毕业去向"
+        return xlsx_response(
+            filename=f"spot-check-report-{campaign.pk}-{table}.xlsx",
+            title=f"核查报告（{first}）",
+            headers=[first, *REPORT_HEADERS],
+            rows=[
+                *([t.label, *_report_row(t)] for t in groups),
+                ["合计", *_report_row(report.total)],
+            ],
+        )
+    return render(
+        request, "spotchecks/campaign_report.html", {"campaign": campaign, "report": report}
+    )

@@ -1,0 +1,59 @@
+"""The tallies follow every change of a case: after any sequence of real services they equal a
+count made directly from the cases."""
+
+import pytest
+from django.db import transaction
+
+from cases.models import CaseTally, Graduate
+from cases.tallies import tallies_current, tallies_direct, tallies_rebuild
+
+from ..scenarios import busy_cohort
+from ..workflows.helpers import decide, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tallies_equal_a_direct_count_after_every_kind_of_change(
+    uni, other_cohort, supervisor, reviewer
+):
+    graduates = busy_cohort(uni, supervisor, reviewer)
+    submit(other_cohort[0])
+
+    assert tallies_current() == tallies_direct(Graduate.objects.all())
+    rows = tallies_current(university_id=uni.pk)
+    assert sum(n for n, _late in rows.values()) == uni.graduates.count() == 11
+    assert sum(late for _n, late in rows.values()) == 2
+    by_status = {}
+    for key, (n, _late) in rows.items():
+        by_status[key[5]] = by_status.get(key[5], 0) + n
+    assert by_status == {"approved": 5, "pending_audit": 1, "returned": 1, "unregistered": 4}
+    confirmed = sum(n for key, (n, _l) in rows.items() if key[9])
+    assert confirmed == 1  # the other confirmation was superseded by a late correction
+    assert graduates[3].education_level == "master"
+
+
+def test_a_rebuild_finds_nothing_wrong_when_the_tallies_kept_up(cohort, reviewer, uni):
+    submit(cohort[0])
+    decide(cohort[0], reviewer)
+    assert tallies_rebuild(university_id=uni.pk) == 0
+
+
+def test_a_rebuild_puts_drifted_rows_right_and_says_how_many(cohort, reviewer, uni):
+    submit(cohort[0])
+    decide(cohort[0], reviewer)
+    expected = tallies_current()
+    CaseTally.objects.filter(status="approved").update(n=5)
+    CaseTally.objects.create(
+        **dict(zip(CaseTally.KEY_FIELDS, next(iter(expected)), strict=True)) | {"status": "x"},
+        n=2,
+    )
+    assert tallies_rebuild(university_id=uni.pk) == 2
+    assert tallies_current() == expected
+
+
+def test_a_rolled_back_service_leaves_the_tallies_unchanged(cohort):
+    before = tallies_current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit(cohort[0])
+        raise RuntimeError
+    assert tallies_current() == before
