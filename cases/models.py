@@ -877,10 +877,10 @@ class CaseAccess(models.Model):
 # --- Statistics kept incrementally ---------------------------------------------------------
 
 
-class TallyColumns(models.Model):
-    """The dimensions every count row carries, and the counts.
+class TallyFigures(models.Model):
+    """The dimensions every count row carries below its organisation, and the counts.
 
-    A row counts the graduates whose case is in this state: their organisation, cohort and
+    A row counts the graduates whose case is in this state: their cohort, province and
     education level, the case status, the category of their current registration (whatever
     its audit state; figures count the approved ones), whether they confirmed at leave time,
     and their targeted-enrolment standing. ``late_corrections`` adds up their late
@@ -890,10 +890,6 @@ class TallyColumns(models.Model):
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    university = models.ForeignKey(
-        University, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="+", db_index=False)
     education_level = models.CharField(max_length=20, choices=EducationLevel.choices)
     status = models.CharField(max_length=20, choices=CaseStatus.choices)
     category_code = models.CharField(max_length=8, blank=True)
@@ -907,6 +903,30 @@ class TallyColumns(models.Model):
     )
     n = models.IntegerField(_("graduates"), default=0)
     late_corrections = models.IntegerField(_("late corrections"), default=0)
+
+    KEY_FIELDS = (
+        "cohort",
+        "province_id",
+        "education_level",
+        "status",
+        "category_code",
+        "destination_class",
+        "flexible",
+        "confirmed",
+        "targeted_compliance",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TallyColumns(TallyFigures):
+    """Count rows down to the college (the grain of the live tallies and of filings)."""
+
+    university = models.ForeignKey(
+        University, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     KEY_FIELDS = (
         "cohort",
@@ -955,6 +975,36 @@ class CaseTally(TallyColumns):
 
     def __str__(self):
         return f"{self.cohort} {self.university_id} {self.status} {self.category_code}: {self.n}"
+
+
+class ProvinceTally(TallyFigures):
+    """The live tallies summed by province: what the national dashboard reads, a few
+    thousand rows whatever the number of graduates. Kept in the same transaction as the
+    ``CaseTally`` rows it sums (``cases.tallies.tally_apply``)."""
+
+    class Meta:
+        verbose_name = _("province tally")
+        verbose_name_plural = _("province tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "cohort",
+                    "province",
+                    "education_level",
+                    "status",
+                    "category_code",
+                    "destination_class",
+                    "flexible",
+                    "confirmed",
+                    "targeted_compliance",
+                ],
+                name="province_tally_key",
+            )
+        ]
+        indexes = [models.Index(fields=["province", "cohort"], name="province_tally_province")]
+
+    def __str__(self):
+        return f"{self.cohort} {self.province_id} {self.status} {self.category_code}: {self.n}"
 
 
 # --- Direct-FK object permissions (guardian) -----------------------------------------------

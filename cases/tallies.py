@@ -7,9 +7,15 @@ what they count as before and after the service ran, and adds the difference to 
 rows, all in the service's transaction: a rolled-back service changes no count. Dashboards
 then read a few hundred tally rows instead of the cases.
 
+The rows are kept at two grains: ``CaseTally`` down to the college (what a university's and
+a province's dashboards read) and ``ProvinceTally``, the same counts summed by province
+(what the national dashboard reads: its size does not grow with the number of
+universities or graduates).
+
 ``tallies_direct`` counts the same thing from the cases themselves. Filings snapshot with
 it, and ``tallies_rebuild`` (the full recomputation, run by a Celery job) replaces a
-university's rows with it and says how many were wrong.
+university's rows with it and says how many were wrong; ``province_tallies_rebuild`` then
+sums the college rows again by province.
 """
 
 from collections import defaultdict
@@ -26,6 +32,7 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -33,9 +40,11 @@ from django.db.models.functions import Coalesce
 
 from roles.models import University
 
-from .models import CaseTally, ChangeRequest, Graduate
+from .models import CaseTally, ChangeRequest, Graduate, ProvinceTally
 
 KEY_FIELDS = CaseTally.KEY_FIELDS
+PROVINCE_KEY_FIELDS = ProvinceTally.KEY_FIELDS
+_PROVINCE_POSITIONS = [KEY_FIELDS.index(name) for name in PROVINCE_KEY_FIELDS]
 Key = tuple
 Counts = dict[Key, tuple[int, int]]  # key -> (graduates, late corrections)
 
@@ -184,20 +193,28 @@ def difference(before: Counts, after: Counts) -> Counts:
     return out
 
 
-def _columns() -> list[str]:
-    return [CaseTally._meta.get_field(name.removesuffix("_id")).column for name in KEY_FIELDS]
+def by_province(counts: Counts) -> Counts:
+    """``counts`` keyed by college, summed by province (the ``ProvinceTally`` key)."""
+    out: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    for key, (n, late) in counts.items():
+        entry = out[tuple(key[i] for i in _PROVINCE_POSITIONS)]
+        entry[0] += n
+        entry[1] += late
+    return {key: (n, late) for key, (n, late) in out.items() if (n, late) != (0, 0)}
 
 
-def tally_apply(deltas: Counts) -> None:
-    """Add ``deltas`` to the tally rows (an upsert per key, in a fixed order so that two
-    transactions touching the same rows cannot deadlock)."""
+def _upsert(model, key_fields, deltas: Counts) -> None:
+    """Add ``deltas`` to ``model``'s rows: an upsert per key, in key order, so that two
+    transactions touching the same rows take their locks in the same order."""
     rows = sorted((key, delta) for key, delta in deltas.items() if delta != (0, 0))
     if not rows:
         return
     quote = connection.ops.quote_name
-    table = quote(CaseTally._meta.db_table)
-    key_columns = ", ".join(quote(c) for c in _columns())
-    placeholders = ", ".join(["%s"] * (len(KEY_FIELDS) + 2))
+    table = quote(model._meta.db_table)
+    key_columns = ", ".join(
+        quote(model._meta.get_field(name.removesuffix("_id")).column) for name in key_fields
+    )
+    placeholders = ", ".join(["%s"] * (len(key_fields) + 2))
     sql = (
         f"INSERT INTO {table} ({key_columns}, {quote('n')}, {quote('late_corrections')}) "
         f"VALUES ({placeholders}) ON CONFLICT ({key_columns}) DO UPDATE SET "
@@ -207,6 +224,13 @@ def tally_apply(deltas: Counts) -> None:
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(*key, n, late) for key, (n, late) in rows])
+
+
+def tally_apply(deltas: Counts) -> None:
+    """Add ``deltas`` to the tally rows of both grains: the college rows first, then the
+    province rows (every transaction locks them in this order: no deadlock)."""
+    _upsert(CaseTally, KEY_FIELDS, deltas)
+    _upsert(ProvinceTally, PROVINCE_KEY_FIELDS, by_province(deltas))
 
 
 def tracks_tally(graduates_of: Callable[[dict], Iterable]):
@@ -241,12 +265,13 @@ def tally_add(graduate_ids: list[int]) -> None:
     tally_apply(contributions(graduate_ids))
 
 
-def tallies_current(**filters) -> Counts:
-    """The tally rows as they stand (zero rows left out)."""
+def tallies_current(*, model=CaseTally, **filters) -> Counts:
+    """The tally rows as they stand (zero rows left out); ``model=ProvinceTally`` for the
+    province grain."""
     return {
         tuple(row[:-2]): (row[-2], row[-1])
-        for row in CaseTally.objects.filter(**filters)
-        .values_list(*KEY_FIELDS, "n", "late_corrections")
+        for row in model.objects.filter(**filters)
+        .values_list(*model.KEY_FIELDS, "n", "late_corrections")
         .order_by()
         if (row[-2], row[-1]) != (0, 0)
     }
@@ -272,14 +297,50 @@ def tallies_rebuild(*, university_id: int) -> int:
     )
     direct = tallies_direct(Graduate.objects.filter(university_id=university_id))
     current = tallies_current(university_id=university_id)
-    wrong = len(difference(current, direct))
+    deltas = difference(current, direct)
+    wrong = len(deltas)
     if wrong:
+        _upsert(ProvinceTally, PROVINCE_KEY_FIELDS, by_province(deltas))
         CaseTally.objects.filter(university_id=university_id).delete()
         CaseTally.objects.bulk_create(
             [
                 CaseTally(**dict(zip(KEY_FIELDS, key, strict=True)), n=n, late_corrections=late)
                 for key, (n, late) in sorted(direct.items())
                 if (n, late) != (0, 0)
+            ],
+            batch_size=1000,
+        )
+    return wrong
+
+
+@transaction.atomic
+def province_tallies_rebuild() -> int:
+    """Sum the college rows by province again and put the result in place of the province
+    rows. Returns how many keys were wrong.
+
+    On PostgreSQL the province rows are locked against writers first: a service that has
+    changed college rows but not yet committed then adds its delta after the swap, on top
+    of sums that did not include it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(ProvinceTally._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    summed = {
+        tuple(row[:-2]): (row[-2], row[-1])
+        for row in CaseTally.objects.values_list(*PROVINCE_KEY_FIELDS)
+        .annotate(total=Sum("n"), late=Sum("late_corrections"))
+        .order_by()
+        if (row[-2], row[-1]) != (0, 0)
+    }
+    wrong = len(difference(tallies_current(model=ProvinceTally), summed))
+    if wrong:
+        ProvinceTally.objects.all().delete()
+        ProvinceTally.objects.bulk_create(
+            [
+                ProvinceTally(
+                    **dict(zip(PROVINCE_KEY_FIELDS, key, strict=True)), n=n, late_corrections=late
+                )
+                for key, (n, late) in sorted(summed.items())
             ],
             batch_size=1000,
         )

@@ -11,7 +11,7 @@ from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import CaseTally, EducationLevel
+from cases.models import CaseTally, EducationLevel, ProvinceTally
 from cases.selectors import categories_for_cohort
 from roles.models import College, Province, Role, University
 from roles.scope import Scope, scope_for_user
@@ -242,10 +242,11 @@ def accepted_filing_versions(*, cohort: int, province_id: int | None = None) -> 
 
 
 def latest_cohort(**filters) -> int:
-    """The latest cohort with counts in scope, or this year (one indexed aggregate)."""
-    return (
-        CaseTally.objects.filter(**filters).aggregate(c=Max("cohort"))["c"]
-        or timezone.localdate().year
+    """The latest cohort with counts in scope, or this year (one indexed aggregate; on the
+    province rows unless a university is asked about)."""
+    model = CaseTally if "university_id" in filters else ProvinceTally
+    return model.objects.filter(**filters).aggregate(c=Max("cohort"))["c"] or (
+        timezone.localdate().year
     )
 
 
@@ -275,6 +276,8 @@ def _count_rows(level: str, *, cohort: int, source: str, province_id=None, unive
             version_id__in=accepted_filing_versions(cohort=cohort, province_id=province_id),
             **filters,
         )
+    elif level == "nation":
+        qs = ProvinceTally.objects.filter(**filters)
     else:
         qs = CaseTally.objects.filter(**filters)
     return group, list(rows_of(qs, group))

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import CaseTally, Graduate
-from cases.tallies import tallies_current, tallies_direct
+from cases.models import CaseTally, Graduate, ProvinceTally
+from cases.tallies import by_province, tallies_current, tallies_direct
 from reporting import services
 from reporting.models import Filing, OrgTaskScope, StatisticsJob
 from roles.models import University
@@ -54,6 +54,7 @@ def test_a_recomputation_corrects_counts_that_drifted_and_says_how_many(
     busy, national, uni, django_capture_on_commit_callbacks
 ):
     CaseTally.objects.filter(status="approved", category_code="10").update(n=99)
+    ProvinceTally.objects.filter(status="unregistered").update(n=77)
     Graduate.objects.filter(pk=busy[0].pk).update(status="returned")  # behind the services' back
     client = login(national)
     with django_capture_on_commit_callbacks(execute=True):
@@ -62,6 +63,7 @@ def test_a_recomputation_corrects_counts_that_drifted_and_says_how_many(
     assert job.status == "done" and job.corrected >= 2
     live = client.get("/statistics/national/", {"source": "live", "cohort": 2026}).context["d"]
     assert live.total.as_dict() == direct_figures().as_dict()
+    assert tallies_current(model=ProvinceTally) == by_province(tallies_current())
 
 
 def test_a_running_job_shows_its_progress_and_refreshes_until_done(national):
