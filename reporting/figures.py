@@ -222,12 +222,17 @@ class Breakdown:
 
 def breakdown(rows, group_field: str | None) -> Breakdown:
     """Fold count rows into a total, one ``Figures`` per group and one per education level."""
+    # Each row is folded once, into its (group, level) cell; the cells, a few hundred at
+    # most, are then merged into the total, the groups and the levels.
+    cells: dict = defaultdict(Figures)
+    for row in rows:
+        cells[row[group_field] if group_field else None, row["education_level"]].add(row)
     total = Figures()
     groups: dict = defaultdict(Figures)
     levels: dict = defaultdict(Figures)
-    for row in rows:
-        total.add(row)
+    for (group, level), figures in cells.items():
+        total.merge(figures)
         if group_field:
-            groups[row[group_field]].add(row)
-        levels[row["education_level"]].add(row)
+            groups[group].merge(figures)
+        levels[level].merge(figures)
     return Breakdown(total=total, groups=dict(groups), levels=dict(levels))

@@ -5,10 +5,19 @@ from dataclasses import dataclass, field
 
 from django.http import HttpResponse
 from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from cases.exports import xlsx_response
 
 from .figures import COLUMNS, Figures, cells
+
+
+def pct(value, digits: int = 1) -> str:
+    """A rate (0…1) as a percentage, or a dash when there is nothing to divide."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
 
 
 @dataclass
@@ -22,6 +31,20 @@ class Cell:
         return self.rate or (
             isinstance(self.value, int | float) and not isinstance(self.value, bool)
         )
+
+    def html(self, *, first: bool) -> SafeString:
+        """The cell as a ``<th>`` (the row's label, linked when it has a URL) or a ``<td>``.
+        Built here rather than in the template: a dashboard has hundreds of cells, and the
+        template language would spend most of the page's time on them."""
+        if first:
+            if self.url:
+                return format_html('<th><a href="{}">{}</a></th>', self.url, self.value)
+            return format_html("<th>{}</th>", self.value)
+        if self.rate:
+            return mark_safe(f'<td class="num">{pct(self.value)}</td>')
+        if self.numeric:  # an int or a float: nothing to escape
+            return mark_safe(f'<td class="num">{self.value}</td>')
+        return format_html("<td>{}</td>", self.value)
 
 
 @dataclass
@@ -56,6 +79,18 @@ class Table:
             for i, cell in enumerate(row):
                 numeric[i] = numeric[i] or (i > 0 and cell.numeric)
         return list(zip(self.headers, numeric, strict=True))
+
+    def _row_html(self, row: list[Cell], css: str = "") -> SafeString:
+        cells = "".join(cell.html(first=i == 0) for i, cell in enumerate(row))
+        return mark_safe(f'<tr class="{css}">{cells}</tr>' if css else f"<tr>{cells}</tr>")
+
+    @property
+    def rows_html(self) -> list[SafeString]:
+        """The body's rows, then the total row, as HTML (every value escaped)."""
+        rows = [self._row_html(row) for row in self.rows]
+        if self.total:
+            rows.append(self._row_html(self.total, "total"))
+        return rows
 
     def export_rows(self) -> list[list]:
         rows = [[cell.value for cell in row] for row in self.rows]

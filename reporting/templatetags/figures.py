@@ -1,14 +1,14 @@
 from django import template
 
+from reporting import tables
+
 register = template.Library()
 
 
 @register.filter
 def pct(value, digits=1):
     """A rate (0…1) as a percentage, or a dash when there is nothing to divide."""
-    if value is None or value == "":
-        return "—"
-    return f"{float(value) * 100:.{int(digits)}f}%"
+    return tables.pct(value, digits)
 
 
 @register.filter
