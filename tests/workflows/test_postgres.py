@@ -305,3 +305,26 @@ def test_two_overdue_sweeps_at_once_share_the_work_and_tell_each_assignee_once(
     assert TaskScope.objects.filter(overdue_notified_at=late).count() == 12
     assert Notification.objects.filter(kind="task_overdue").count() == 12
     assert CaseEvent.objects.filter(kind="overdue").count() == 12
+
+
+@pytest.mark.django_db
+def test_a_query_run_again_on_a_connection_is_prepared_once_and_not_planned_again(cohort, reviewer):
+    """Server-side binding with psycopg's prepare threshold (config.settings): the fifth run of
+    the same query on a connection prepares it, so a request pays no planning for it."""
+    from workflows.selectors import InboxFilters, queue_for_user
+
+    assert connection.settings_dict["OPTIONS"].get("server_side_binding") is True
+    for graduate in cohort[:3]:
+        submit(graduate)
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    before = [s for s in prepared() if "workflows_taskscope" in s]
+    for _ in range(6):
+        assert len(list(queue_for_user(reviewer, InboxFilters())[:50])) == 3
+    after = [s for s in prepared() if "workflows_taskscope" in s]
+    assert len(after) == len(before) + 1
+    assert "$1" in after[-1]  # parameters bound by the server, not written into the text
