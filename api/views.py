@@ -192,7 +192,9 @@ class MyTasksView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.my_tasks(self.request.user, _inbox_filters(self.request))
+        return selectors.my_tasks(self.request.user, _inbox_filters(self.request)).select_related(
+            "graduate"
+        )
 
 
 class QueueView(generics.ListAPIView):
@@ -210,7 +212,9 @@ class QueueView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.queue_for_user(self.request.user, _inbox_filters(self.request))
+        return selectors.queue_for_user(
+            self.request.user, _inbox_filters(self.request)
+        ).select_related("graduate")
 
 
 class TaskDetailView(APIView):

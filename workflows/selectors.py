@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,6 +82,25 @@ def _apply(qs: QuerySet, filters: InboxFilters) -> QuerySet:
     return qs.order_by(*SORTS.get(filters.sort, SORTS["due"]))
 
 
+# What an inbox row shows of its related objects, as columns of the row itself: one model
+# instance per row instead of five keeps the page close to the bare SQL. Added to the page's
+# rows only (``inbox_rows``): the count reads the task index alone, without the joins.
+INBOX_COLUMNS = {
+    "student_no": F("graduate__student_no"),
+    "graduate_name": F("graduate__name"),
+    "college_name": F("college__name"),
+    "university_name": F("university__name"),
+    "assignee_name": Coalesce(
+        NullIf(F("assignee__first_name"), Value("")), F("assignee__username")
+    ),
+}
+
+
+def inbox_rows(qs: QuerySet[TaskScope]) -> QuerySet[TaskScope]:
+    """``queue_for_user`` or ``my_tasks`` with the columns an inbox row shows."""
+    return qs.annotate(**INBOX_COLUMNS)
+
+
 def queue_for_user(user, filters: InboxFilters) -> QuerySet[TaskScope]:
     """Tasks the user's roles may claim in their organisations.
 
@@ -95,12 +115,12 @@ def queue_for_user(user, filters: InboxFilters) -> QuerySet[TaskScope]:
     }.get(filters.status, [ScopeStatus.OPEN])
     status_q = Q(status=statuses[0]) if len(statuses) == 1 else Q(status__in=statuses)
     qs = TaskScope.objects.filter(claim_q(scope), status_q)
-    return _apply(qs, filters).select_related("graduate", "college", "university", "assignee")
+    return _apply(qs, filters)
 
 
 def my_tasks(user, filters: InboxFilters) -> QuerySet[TaskScope]:
     qs = TaskScope.objects.filter(assignee_id=user.pk, status=ScopeStatus.ASSIGNED)
-    return _apply(qs, filters).select_related("graduate", "college", "university")
+    return _apply(qs, filters)
 
 
 def task_visible(scope: Scope, user, row: TaskScope) -> bool:

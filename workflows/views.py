@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -140,6 +141,18 @@ def home(request):
 # --- Inboxes --------------------------------------------------------------------------------------
 
 
+class InboxPaginator(Paginator):
+    """Counts the bare task rows (one index scan); lists a page with its display columns."""
+
+    def __init__(self, rows, per_page):
+        super().__init__(selectors.inbox_rows(rows), per_page)
+        self.rows = rows
+
+    @cached_property
+    def count(self) -> int:
+        return self.rows.count()
+
+
 def _inbox(request, *, queue: bool):
     scope = scope_for_user(request.user)
     form = InboxFilterForm(request.GET or None, colleges=_colleges_in_scope(scope) if queue else ())
@@ -149,7 +162,7 @@ def _inbox(request, *, queue: bool):
         if queue
         else selectors.my_tasks(request.user, filters)
     )
-    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = InboxPaginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
