@@ -77,11 +77,33 @@ def rows(result: dict):
             f"p50 {h['latency'].get('50')}, p99 {h['latency'].get('99')}; "
             f"worker peak RSS {h['worker_peak_rss_mb']} MB",
         )
-    for d in result.get("dashboards", []):
-        yield (f"Dashboard read, {d['level']}", ms(d["read"]), d.get("note", ""))
-    if "recomputation" in result:
-        r = result["recomputation"]
-        yield ("Full statistics recomputation", f"{r['seconds']} s", r.get("note", ""))
+    for d in result.get("dashboard_reads", []):
+        yield (
+            f"Dashboard read, {d['level']} ({d['subject']}, {d['graduates']:,} graduates): selector",
+            ms(d["selector"]),
+            f"whole page {ms(d['page'])}; its count query {ms(d['count_query'])}, "
+            f"{d['tally_rows_read']:,} tally rows read ({d['plan']})",
+        )
+    if "statistics_recomputation" in result:
+        r = result["statistics_recomputation"]
+        yield (
+            "Full statistics recomputation",
+            f"{r['recompute_s']} s",
+            f"{r['universities']:,} universities; keys corrected per run {r['keys_corrected']}",
+        )
+
+
+def plans(result: dict):
+    """The EXPLAIN (ANALYZE, BUFFERS) summary of every query figure: scans, indexes, rows."""
+    for q in result.get("reviewer_queue", []):
+        for name, line in q["plans"].items():
+            yield (f"queue {q['university']}: {name}", line)
+    if "graduate_my_tasks" in result:
+        yield ("graduate my tasks", result["graduate_my_tasks"]["plan"])
+    for d in result.get("dashboard_reads", []):
+        yield (f"dashboard {d['level']}: count query", d["plan"])
+    if "verification_lookup" in result:
+        yield ("verification lookup", result["verification_lookup"]["plan"])
 
 
 def main(path: str) -> None:
@@ -94,6 +116,10 @@ def main(path: str) -> None:
     print("| --- | --- | --- |")
     for name, ours, other in rows(result):
         print(f"| {name} | {ours} | {other} |")
+    print("\n| query | plan (EXPLAIN ANALYZE, BUFFERS) |")
+    print("| --- | --- |")
+    for name, line in plans(result):
+        print(f"| {name} | {line} |")
 
 
 if __name__ == "__main__":

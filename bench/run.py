@@ -95,6 +95,8 @@ def main() -> None:
     steps = [
         ("reviewer_queue", figures.reviewer_queue),
         ("graduate_my_tasks", figures.graduate_my_tasks),
+        ("dashboard_reads", figures.dashboard_reads),
+        ("statistics_recomputation", lambda: figures.statistics_recomputation(runs=5)),
         ("verification_lookup", figures.verification_lookup),
         ("verification_http", lambda: figures.verification_http(seconds=5 if small else 30)),
         ("task_completions", lambda: figures.task_completions(per_client=10 if small else 200)),

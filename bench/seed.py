@@ -211,6 +211,7 @@ class Nation:
             bar.update(len(batch))
         bar.close()
         self._finish()
+        self._tallies()
         self.verify()
         return {
             "seconds": time.perf_counter() - started,
@@ -1400,6 +1401,20 @@ class Nation:
                 orphans = cursor.fetchone()[0]
                 if orphans:
                     raise AssertionError(f"{orphans} rows of {child}.{column} refer to no {parent}")
+
+    def _tallies(self):
+        """The statistics' tally rows, counted by the application's own full recomputation."""
+        from cases.models import CaseTally, ProvinceTally
+        from cases.tallies import province_tallies_rebuild, tallies_rebuild
+
+        for university in self.university_rows:
+            tallies_rebuild(university_id=university.pk)
+        province_tallies_rebuild()
+        self.copy.counts["cases_casetally"] = CaseTally.objects.count()
+        self.copy.counts["cases_provincetally"] = ProvinceTally.objects.count()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_casetally")
+            cursor.execute("ANALYZE cases_provincetally")
 
     def _finish(self):
         """Move the id sequences past the copied rows, and refresh the planner's statistics."""

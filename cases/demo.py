@@ -53,6 +53,7 @@ def demo_roster_rows(
     """A roster table (header first) of ``count`` valid graduates."""
     header = [h for _n, h, _r in COLUMNS]
     rows = [header]
+    seen: set[str] = set()
     for i in range(count):
         male = rng.random() < 0.5
         birth = datetime.date(cohort - 22, 1, 1) + datetime.timedelta(days=rng.randint(0, 700))
@@ -60,6 +61,12 @@ def demo_roster_rows(
         id_number = make_id_number(
             region=region[:4] + "02", birth=birth, seq=first_no + i, male=male
         )
+        while id_number in seen:  # a roster holds each ID number once
+            birth += datetime.timedelta(days=1)
+            id_number = make_id_number(
+                region=region[:4] + "02", birth=birth, seq=first_no + i, male=male
+            )
+        seen.add(id_number)
         major_code, major = rng.choice(MAJORS)
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
         values = {
