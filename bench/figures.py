@@ -416,12 +416,11 @@ def national_admin():
 
 def dashboard_reads() -> list[dict]:
     """The live dashboards of the nation, the largest province and the largest university:
-    the selector (its grouped count query, the names, the category table) and the whole
+    the selector (its count query, the names, the category table) and the whole
     page through Django as the national administrator; the count query's plan and the
     tally rows it reads."""
-    from cases.models import CaseTally, ProvinceTally
+    from cases.models import CaseTally
     from reporting import selectors as reporting_selectors
-    from reporting.figures import rows_of
     from roles.models import Province
 
     cohort = reporting_selectors.latest_cohort()
@@ -437,34 +436,27 @@ def dashboard_reads() -> list[dict]:
     client = Client()
     client.force_login(national_admin())
     levels = [
-        (
-            "nation",
-            {},
-            f"/statistics/national/?cohort={cohort}&source=live",
-            rows_of(ProvinceTally.objects.filter(cohort=cohort), "province_id"),
-        ),
+        ("nation", {}, f"/statistics/national/?cohort={cohort}&source=live"),
         (
             "province",
             {"province": province},
             f"/statistics/province/{province.pk}/?cohort={cohort}",
-            rows_of(
-                CaseTally.objects.filter(cohort=cohort, province_id=province.pk), "university_id"
-            ),
         ),
         (
             "university",
             {"university": university},
             f"/statistics/university/{university.pk}/?cohort={cohort}",
-            rows_of(
-                CaseTally.objects.filter(
-                    cohort=cohort, province_id=province.pk, university_id=university.pk
-                ),
-                "college_id",
-            ),
         ),
     ]
     results = []
-    for level, subject, url, count_qs in levels:
+    for level, subject, url in levels:
+        _group, count_qs = reporting_selectors.count_rows_query(
+            level,
+            cohort=cohort,
+            source="live",
+            province_id=province.pk if subject else None,
+            university_id=university.pk if "university" in subject else None,
+        )
 
         def selector(level=level, subject=subject):
             reporting_selectors.dashboard(level, cohort=cohort, **subject)

@@ -63,7 +63,9 @@ def _wait(port: int, timeout: float = 30) -> None:
 
 def verify_over_http(*, seconds: int = 30, workers: int = 3, connections: int = 16) -> dict:
     if shutil.which("wrk") is None:
-        return {"skipped": "wrk is not installed (`scripts/bootstrap bench`, run by `make bench`, installs it)"}
+        return {
+            "skipped": "wrk is not installed (`scripts/bootstrap bench`, run by `make bench`, installs it)"
+        }
     user = verifier_user()
     session, csrf = _session_for(user), get_random_string(32)
     pairs = list(

@@ -85,8 +85,8 @@ def main() -> None:
         "seconds": round(seed["seconds"], 1),
         "graduates_per_s": round(scale / seed["seconds"]),
         "rows": seed["rows"],
-        "largest_university": seed["sizes"][0],
-        "smallest_university": seed["sizes"][-1],
+        "largest_university": max(seed["sizes"]),
+        "smallest_university": min(seed["sizes"]),
         "universities": len(seed["sizes"]),
         "peak_rss_mb": figures.self_peak_rss_mb(),
     }

@@ -142,11 +142,17 @@ def university_sizes(total: int, count: int, rng: random.Random) -> list[int]:
     rest = total - largest
     others = sum(sizes[1:])
     sizes[1:] = [max(1, int(s * rest / others)) for s in sizes[1:]]
-    sizes[-1] += total - sum(sizes)
-    while sizes[-1] < 1:  # rounding pushed the smallest below one
-        sizes[-1] += 1
-        sizes[1] -= 1
-    return sizes
+    # What rounding left over (or added) goes one graduate at a time to the universities
+    # after the largest, in order of size, so that the order stays and nobody gets a lump.
+    left, i = total - sum(sizes), 0
+    while left and count > 1:
+        index = 1 + i % (count - 1)
+        if left > 0:
+            sizes[index], left = sizes[index] + 1, left - 1
+        elif sizes[index] > 1:
+            sizes[index], left = sizes[index] - 1, left + 1
+        i += 1
+    return sizes if count > 1 else [total]
 
 
 def _pick(rng, mix):
@@ -1404,17 +1410,17 @@ class Nation:
 
     def _tallies(self):
         """The statistics' tally rows, counted by the application's own full recomputation."""
-        from cases.models import CaseTally, ProvinceTally
-        from cases.tallies import province_tallies_rebuild, tallies_rebuild
+        from cases.models import CaseTally
+        from cases.tallies import COARSE_GRAINS, coarse_tallies_rebuild, tallies_rebuild
 
         for university in self.university_rows:
             tallies_rebuild(university_id=university.pk)
-        province_tallies_rebuild()
-        self.copy.counts["cases_casetally"] = CaseTally.objects.count()
-        self.copy.counts["cases_provincetally"] = ProvinceTally.objects.count()
+        coarse_tallies_rebuild()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE cases_casetally")
-            cursor.execute("ANALYZE cases_provincetally")
+            for model in (CaseTally, *COARSE_GRAINS):
+                table = model._meta.db_table
+                self.copy.counts[table] = model.objects.count()
+                cursor.execute(f"ANALYZE {table}")
 
     def _finish(self):
         """Move the id sequences past the copied rows, and refresh the planner's statistics."""

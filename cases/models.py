@@ -977,6 +977,53 @@ class CaseTally(TallyColumns):
         return f"{self.cohort} {self.university_id} {self.status} {self.category_code}: {self.n}"
 
 
+class UniversityTally(TallyFigures):
+    """The live tallies summed by university (no college): what a province's dashboard
+    reads. Kept in the same transaction as the ``CaseTally`` rows it sums
+    (``cases.tallies.tally_apply``)."""
+
+    university = models.ForeignKey(
+        University, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    KEY_FIELDS = (
+        "cohort",
+        "province_id",
+        "university_id",
+        "education_level",
+        "status",
+        "category_code",
+        "destination_class",
+        "flexible",
+        "confirmed",
+        "targeted_compliance",
+    )
+
+    class Meta:
+        verbose_name = _("university tally")
+        verbose_name_plural = _("university tallies")
+        constraints = [
+            models.UniqueConstraint(  # its index, (cohort, province, …), serves a province's read
+                fields=[
+                    "cohort",
+                    "province",
+                    "university",
+                    "education_level",
+                    "status",
+                    "category_code",
+                    "destination_class",
+                    "flexible",
+                    "confirmed",
+                    "targeted_compliance",
+                ],
+                name="university_tally_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cohort} {self.university_id} {self.status} {self.category_code}: {self.n}"
+
+
 class ProvinceTally(TallyFigures):
     """The live tallies summed by province: what the national dashboard reads, a few
     thousand rows whatever the number of graduates. Kept in the same transaction as the

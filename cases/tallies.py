@@ -7,15 +7,15 @@ what they count as before and after the service ran, and adds the difference to 
 rows, all in the service's transaction: a rolled-back service changes no count. Dashboards
 then read a few hundred tally rows instead of the cases.
 
-The rows are kept at two grains: ``CaseTally`` down to the college (what a university's and
-a province's dashboards read) and ``ProvinceTally``, the same counts summed by province
-(what the national dashboard reads: its size does not grow with the number of
-universities or graduates).
+The rows are kept at three grains, each what one level of dashboard reads: ``CaseTally``
+down to the college (a university's), ``UniversityTally``, the same counts summed by
+university (a province's), and ``ProvinceTally``, summed by province (the nation's: its
+size does not grow with the number of universities or graduates).
 
 ``tallies_direct`` counts the same thing from the cases themselves. Filings snapshot with
 it, and ``tallies_rebuild`` (the full recomputation, run by a Celery job) replaces a
-university's rows with it and says how many were wrong; ``province_tallies_rebuild`` then
-sums the college rows again by province.
+university's rows with it and says how many were wrong; ``coarse_tallies_rebuild`` then
+sums the college rows again by university and by province.
 """
 
 from collections import defaultdict
@@ -40,11 +40,12 @@ from django.db.models.functions import Coalesce
 
 from roles.models import University
 
-from .models import CaseTally, ChangeRequest, Graduate, ProvinceTally
+from .models import CaseTally, ChangeRequest, Graduate, ProvinceTally, UniversityTally
 
 KEY_FIELDS = CaseTally.KEY_FIELDS
-PROVINCE_KEY_FIELDS = ProvinceTally.KEY_FIELDS
-_PROVINCE_POSITIONS = [KEY_FIELDS.index(name) for name in PROVINCE_KEY_FIELDS]
+# The grains summed from the college rows, finest first: every transaction writes the
+# grains in the order CaseTally, then these, so that no two can deadlock on them.
+COARSE_GRAINS = (UniversityTally, ProvinceTally)
 Key = tuple
 Counts = dict[Key, tuple[int, int]]  # key -> (graduates, late corrections)
 
@@ -193,17 +194,18 @@ def difference(before: Counts, after: Counts) -> Counts:
     return out
 
 
-def by_province(counts: Counts) -> Counts:
-    """``counts`` keyed by college, summed by province (the ``ProvinceTally`` key)."""
+def summed(counts: Counts, model) -> Counts:
+    """``counts`` keyed by college, summed to the key of ``model`` (a coarser grain)."""
+    positions = [KEY_FIELDS.index(name) for name in model.KEY_FIELDS]
     out: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     for key, (n, late) in counts.items():
-        entry = out[tuple(key[i] for i in _PROVINCE_POSITIONS)]
+        entry = out[tuple(key[i] for i in positions)]
         entry[0] += n
         entry[1] += late
     return {key: (n, late) for key, (n, late) in out.items() if (n, late) != (0, 0)}
 
 
-def _upsert(model, key_fields, deltas: Counts) -> None:
+def _upsert(model, deltas: Counts) -> None:
     """Add ``deltas`` to ``model``'s rows: an upsert per key, in key order, so that two
     transactions touching the same rows take their locks in the same order."""
     rows = sorted((key, delta) for key, delta in deltas.items() if delta != (0, 0))
@@ -212,9 +214,9 @@ def _upsert(model, key_fields, deltas: Counts) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     key_columns = ", ".join(
-        quote(model._meta.get_field(name.removesuffix("_id")).column) for name in key_fields
+        quote(model._meta.get_field(name.removesuffix("_id")).column) for name in model.KEY_FIELDS
     )
-    placeholders = ", ".join(["%s"] * (len(key_fields) + 2))
+    placeholders = ", ".join(["%s"] * (len(model.KEY_FIELDS) + 2))
     sql = (
         f"INSERT INTO {table} ({key_columns}, {quote('n')}, {quote('late_corrections')}) "
         f"VALUES ({placeholders}) ON CONFLICT ({key_columns}) DO UPDATE SET "
@@ -227,10 +229,11 @@ def _upsert(model, key_fields, deltas: Counts) -> None:
 
 
 def tally_apply(deltas: Counts) -> None:
-    """Add ``deltas`` to the tally rows of both grains: the college rows first, then the
-    province rows (every transaction locks them in this order: no deadlock)."""
-    _upsert(CaseTally, KEY_FIELDS, deltas)
-    _upsert(ProvinceTally, PROVINCE_KEY_FIELDS, by_province(deltas))
+    """Add ``deltas`` to the tally rows of every grain, the college rows first (every
+    transaction locks them in this order: no deadlock)."""
+    _upsert(CaseTally, deltas)
+    for model in COARSE_GRAINS:
+        _upsert(model, summed(deltas, model))
 
 
 def tracks_tally(graduates_of: Callable[[dict], Iterable]):
@@ -266,8 +269,7 @@ def tally_add(graduate_ids: list[int]) -> None:
 
 
 def tallies_current(*, model=CaseTally, **filters) -> Counts:
-    """The tally rows as they stand (zero rows left out); ``model=ProvinceTally`` for the
-    province grain."""
+    """The tally rows as they stand (zero rows left out); ``model`` for a coarser grain."""
     return {
         tuple(row[:-2]): (row[-2], row[-1])
         for row in model.objects.filter(**filters)
@@ -300,7 +302,8 @@ def tallies_rebuild(*, university_id: int) -> int:
     deltas = difference(current, direct)
     wrong = len(deltas)
     if wrong:
-        _upsert(ProvinceTally, PROVINCE_KEY_FIELDS, by_province(deltas))
+        for model in COARSE_GRAINS:
+            _upsert(model, summed(deltas, model))
         CaseTally.objects.filter(university_id=university_id).delete()
         CaseTally.objects.bulk_create(
             [
@@ -314,34 +317,38 @@ def tallies_rebuild(*, university_id: int) -> int:
 
 
 @transaction.atomic
-def province_tallies_rebuild() -> int:
-    """Sum the college rows by province again and put the result in place of the province
-    rows. Returns how many keys were wrong.
+def coarse_tallies_rebuild() -> int:
+    """Sum the college rows again by university and by province and put the sums in place
+    of those rows. Returns how many keys were wrong.
 
-    On PostgreSQL the province rows are locked against writers first: a service that has
-    changed college rows but not yet committed then adds its delta after the swap, on top
-    of sums that did not include it."""
+    On PostgreSQL the coarse rows are locked against writers first, in the order services
+    write them: a service that has changed college rows but not yet committed then adds
+    its delta after the swap, on top of sums that did not include it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            table = connection.ops.quote_name(ProvinceTally._meta.db_table)
-            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-    summed = {
-        tuple(row[:-2]): (row[-2], row[-1])
-        for row in CaseTally.objects.values_list(*PROVINCE_KEY_FIELDS)
-        .annotate(total=Sum("n"), late=Sum("late_corrections"))
-        .order_by()
-        if (row[-2], row[-1]) != (0, 0)
-    }
-    wrong = len(difference(tallies_current(model=ProvinceTally), summed))
-    if wrong:
-        ProvinceTally.objects.all().delete()
-        ProvinceTally.objects.bulk_create(
-            [
-                ProvinceTally(
-                    **dict(zip(PROVINCE_KEY_FIELDS, key, strict=True)), n=n, late_corrections=late
-                )
-                for key, (n, late) in sorted(summed.items())
-            ],
-            batch_size=1000,
-        )
+            for model in COARSE_GRAINS:
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    wrong = 0
+    for model in COARSE_GRAINS:
+        sums = {
+            tuple(row[:-2]): (row[-2], row[-1])
+            for row in CaseTally.objects.values_list(*model.KEY_FIELDS)
+            .annotate(total=Sum("n"), late=Sum("late_corrections"))
+            .order_by()
+            if (row[-2], row[-1]) != (0, 0)
+        }
+        wrong_here = len(difference(tallies_current(model=model), sums))
+        if wrong_here:
+            model.objects.all().delete()
+            model.objects.bulk_create(
+                [
+                    model(
+                        **dict(zip(model.KEY_FIELDS, key, strict=True)), n=n, late_corrections=late
+                    )
+                    for key, (n, late) in sorted(sums.items())
+                ],
+                batch_size=1000,
+            )
+        wrong += wrong_here
     return wrong

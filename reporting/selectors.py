@@ -11,13 +11,13 @@ from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import CaseTally, EducationLevel, ProvinceTally
+from cases.models import CaseTally, EducationLevel, ProvinceTally, UniversityTally
 from cases.selectors import categories_for_cohort
 from roles.models import College, Province, Role, University
 from roles.scope import Scope, scope_for_user
 from workflows.models import ACTIVE_STATUSES, ScopeStatus
 
-from .figures import Breakdown, Figures, breakdown, rows_of
+from .figures import Breakdown, Figures, breakdown, grain_rows, rows_of
 from .models import (
     Filing,
     FilingCount,
@@ -262,7 +262,11 @@ class Dashboard:
     categories: list = field(default_factory=list)  # (code, name, class label, count)
 
 
-def _count_rows(level: str, *, cohort: int, source: str, province_id=None, university_id=None):
+def count_rows_query(
+    level: str, *, cohort: int, source: str, province_id=None, university_id=None
+) -> tuple[str, QuerySet]:
+    """The field a dashboard groups by, and the query of its count rows: the accepted
+    filings' counts summed by group, or the live tally rows of that grain as they are."""
     group = {"nation": "province_id", "province": "university_id", "university": "college_id"}[
         level
     ]
@@ -276,11 +280,10 @@ def _count_rows(level: str, *, cohort: int, source: str, province_id=None, unive
             version_id__in=accepted_filing_versions(cohort=cohort, province_id=province_id),
             **filters,
         )
-    elif level == "nation":
-        qs = ProvinceTally.objects.filter(**filters)
-    else:
-        qs = CaseTally.objects.filter(**filters)
-    return group, list(rows_of(qs, group))
+        return group, rows_of(qs, group)
+    # the live tallies of the grain this level groups by
+    model = {"nation": ProvinceTally, "province": UniversityTally, "university": CaseTally}
+    return group, grain_rows(model[level].objects.filter(**filters), group)
 
 
 def dashboard(
@@ -290,7 +293,7 @@ def dashboard(
     college, with the totals by education level and by category. Three queries: the count
     rows, the names of the groups, the categories."""
     province_id = university.province_id if university else (province.pk if province else None)
-    group, rows = _count_rows(
+    group, rows = count_rows_query(
         level,
         cohort=cohort,
         source=source,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Graduate
 from cases.tallies import (
-    province_tallies_rebuild,
+    coarse_tallies_rebuild,
     tallies_direct,
     tallies_rebuild,
     university_lock,
@@ -367,7 +367,7 @@ def statistics_job_create(*, actor) -> StatisticsJob:
 def statistics_recompute(*, job_id: int) -> StatisticsJob:
     """Recount every university's tallies from its cases (``cases.tallies.tallies_rebuild``),
     one university per transaction, recording progress on the job as it goes, then sums
-    them by province again (``province_tallies_rebuild``). Idempotent:
+    them by university and by province again (``coarse_tallies_rebuild``). Idempotent:
     a finished job is left as it is; a job interrupted half-way starts again from the top,
     which changes nothing for the universities already recounted."""
     job = StatisticsJob.objects.get(pk=job_id)
@@ -386,7 +386,7 @@ def statistics_recompute(*, job_id: int) -> StatisticsJob:
         for done, university_id in enumerate(university_ids, start=1):
             corrected += tallies_rebuild(university_id=university_id)
             StatisticsJob.objects.filter(pk=job.pk).update(done=done, corrected=corrected)
-        corrected += province_tallies_rebuild()
+        corrected += coarse_tallies_rebuild()
         StatisticsJob.objects.filter(pk=job.pk).update(corrected=corrected)
     except Exception as exc:
         StatisticsJob.objects.filter(pk=job.pk).update(

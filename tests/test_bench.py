@@ -28,3 +28,5 @@ def test_university_sizes_are_skewed_and_sum_to_the_scale():
     assert sum(sizes) == 1_000_000 and len(sizes) == 3000
     assert max(sizes) >= 20_000 and min(sizes) >= 1
     assert sorted(sizes)[1500] < 1_000_000 / 3000  # the median is below the mean: skewed
+    assert sizes == sorted(sizes, reverse=True)  # rounding's remainder went to no one as a lump
+    assert university_sizes(5000, 1, random.Random(1)) == [5000]

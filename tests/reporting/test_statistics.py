@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import CaseTally, Graduate, ProvinceTally
-from cases.tallies import by_province, tallies_current, tallies_direct
+from cases.models import CaseTally, Graduate, ProvinceTally, UniversityTally
+from cases.tallies import COARSE_GRAINS, summed, tallies_current, tallies_direct
 from reporting import services
 from reporting.models import Filing, OrgTaskScope, StatisticsJob
 from roles.models import University
@@ -55,6 +55,7 @@ def test_a_recomputation_corrects_counts_that_drifted_and_says_how_many(
 ):
     CaseTally.objects.filter(status="approved", category_code="10").update(n=99)
     ProvinceTally.objects.filter(status="unregistered").update(n=77)
+    UniversityTally.objects.filter(status="approved").delete()
     Graduate.objects.filter(pk=busy[0].pk).update(status="returned")  # behind the services' back
     client = login(national)
     with django_capture_on_commit_callbacks(execute=True):
@@ -63,7 +64,13 @@ def test_a_recomputation_corrects_counts_that_drifted_and_says_how_many(
     assert job.status == "done" and job.corrected >= 2
     live = client.get("/statistics/national/", {"source": "live", "cohort": 2026}).context["d"]
     assert live.total.as_dict() == direct_figures().as_dict()
-    assert tallies_current(model=ProvinceTally) == by_province(tallies_current())
+    province = client.get(f"/statistics/province/{uni.province_id}/", {"cohort": 2026})
+    assert (
+        province.context["d"].total.as_dict()
+        == direct_figures(Graduate.objects.filter(province_id=uni.province_id)).as_dict()
+    )
+    for model in COARSE_GRAINS:
+        assert tallies_current(model=model) == summed(tallies_current(), model)
 
 
 def test_a_running_job_shows_its_progress_and_refreshes_until_done(national):
