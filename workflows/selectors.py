@@ -96,9 +96,24 @@ INBOX_COLUMNS = {
 }
 
 
+# The task's own columns an inbox row shows (the others, timestamps of sweeps and the like,
+# are left in the table: fewer columns to read, convert and set on each of the page's rows).
+INBOX_FIELDS = (
+    "task_id",
+    "kind",
+    "candidate_role",
+    "assignee_id",
+    "status",
+    "major_name",
+    "category_code",
+    "created_at",
+    "due_at",
+)
+
+
 def inbox_rows(qs: QuerySet[TaskScope]) -> QuerySet[TaskScope]:
     """``queue_for_user`` or ``my_tasks`` with the columns an inbox row shows."""
-    return qs.annotate(**INBOX_COLUMNS)
+    return qs.only(*INBOX_FIELDS).annotate(**INBOX_COLUMNS)
 
 
 def queue_for_user(user, filters: InboxFilters) -> QuerySet[TaskScope]:
