@@ -91,6 +91,18 @@ def test_a_finished_job_run_again_changes_nothing(
     assert services.statistics_recompute(job_id=job.pk).finished_at == finished_at
 
 
+def test_a_dashboard_without_figures_says_so_and_offers_the_live_ones(busy, national):
+    client = login(national)
+    reported = client.get("/statistics/national/", {"cohort": 2026, "source": "reported"})
+    page = reported.content.decode()
+    assert reported.context["d"].total.total == 0  # no province report accepted yet
+    assert 'data-testid="no-figures"' in page and "尚无已验收的上报数据" in page
+    assert "?cohort=2026&amp;source=live" in page and "<svg" not in page
+    live = client.get("/statistics/national/", {"cohort": 2026, "source": "live"})
+    assert live.context["d"].total.total > 0
+    assert 'data-testid="no-figures"' not in live.content.decode()
+
+
 def test_only_the_nation_recomputes(busy, monitor, supervisor):
     for user in (monitor, supervisor):
         assert login(user).post("/statistics/recompute/").status_code == 403
