@@ -206,8 +206,9 @@ def summed(counts: Counts, model) -> Counts:
 
 
 def _upsert(model, deltas: Counts) -> None:
-    """Add ``deltas`` to ``model``'s rows: an upsert per key, in key order, so that two
-    transactions touching the same rows take their locks in the same order."""
+    """Add ``deltas`` to ``model``'s rows: one statement whose rows come in key order (the
+    order it locks them in), so that two transactions touching the same rows take their
+    locks in the same order."""
     rows = sorted((key, delta) for key, delta in deltas.items() if delta != (0, 0))
     if not rows:
         return
@@ -216,16 +217,16 @@ def _upsert(model, deltas: Counts) -> None:
     key_columns = ", ".join(
         quote(model._meta.get_field(name.removesuffix("_id")).column) for name in model.KEY_FIELDS
     )
-    placeholders = ", ".join(["%s"] * (len(model.KEY_FIELDS) + 2))
+    row = "(" + ", ".join(["%s"] * (len(model.KEY_FIELDS) + 2)) + ")"
     sql = (
         f"INSERT INTO {table} ({key_columns}, {quote('n')}, {quote('late_corrections')}) "
-        f"VALUES ({placeholders}) ON CONFLICT ({key_columns}) DO UPDATE SET "
+        f"VALUES {', '.join([row] * len(rows))} ON CONFLICT ({key_columns}) DO UPDATE SET "
         f"{quote('n')} = {table}.{quote('n')} + excluded.{quote('n')}, "
         f"{quote('late_corrections')} = {table}.{quote('late_corrections')} "
         f"+ excluded.{quote('late_corrections')}"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*key, n, late) for key, (n, late) in rows])
+        cursor.execute(sql, [value for key, (n, late) in rows for value in (*key, n, late)])
 
 
 def tally_apply(deltas: Counts) -> None:

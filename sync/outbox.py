@@ -36,13 +36,18 @@ def record(*, event_type: str, graduate: Graduate) -> OutboxEvent | None:
     return (record_many(event_type=event_type, graduates=[graduate]) or [None])[0]
 
 
-@transaction.atomic
 def record_many(*, event_type: str, graduates: list[Graduate]) -> list[OutboxEvent]:
-    """``record`` for many cases at once (a roster import): a few statements per call."""
+    """``record`` for many cases at once (a roster import): a few statements per call.
+    Nothing, not even a savepoint, on a node that sends no events."""
     if not sending_node() or not graduates:
         return []
     if event_type not in EventType.values:
         raise ValueError(f"unknown sync event type {event_type!r}")
+    return _record_many(event_type=event_type, graduates=graduates)
+
+
+@transaction.atomic
+def _record_many(*, event_type: str, graduates: list[Graduate]) -> list[OutboxEvent]:
     province_id = _own_province_id()
     graduates = [g for g in graduates if g.province_id == province_id]
     if not graduates:
