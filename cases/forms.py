@@ -162,6 +162,17 @@ class TargetedDecisionForm(forms.Form):
         choices=[("exception", _("Approve an exception")), ("return", _("Return to the graduate"))],
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, correction: bool = False, **kwargs):
+        """``correction``: the university recorded the destination itself, so there is no
+        graduate to return it to: the alternative to an exception is a refusal."""
+        super().__init__(*args, **kwargs)
+        if correction:
+            self.fields["decision"].choices = [
+                ("exception", _("Approve an exception")),
+                ("return", _("Refuse the exception (the case counts as not complying)")),
+            ]
+
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
     )

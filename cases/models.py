@@ -802,6 +802,7 @@ class CaseEvent(models.Model):
             _("destination does not match the targeted agreement"),
         )
         TARGETED_EXCEPTION = "targeted_exception", _("targeted-enrolment exception approved")
+        TARGETED_REFUSED = "targeted_refused", _("targeted-enrolment exception refused")
         EVIDENCE_UPLOADED = "evidence_uploaded", _("evidence uploaded")
         OVERDUE = "overdue", _("task overdue")
         ESCALATED = "escalated", _("escalated to the supervisor")

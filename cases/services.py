@@ -1009,6 +1009,26 @@ def targeted_exception_approve(
 
 
 @transaction.atomic
+@tracks_tally(lambda kw: [kw["graduate"]])
+def targeted_exception_refuse(
+    *, graduate: Graduate, version: RegistrationVersion, reason: str, actor
+) -> None:
+    """Refuse an exception for a destination the agreement does not name, where the
+    university recorded it itself: the case stays on record as not complying."""
+    if not reason.strip():
+        raise ValueError("a refusal needs a reason")
+    graduate.targeted_compliance = TargetedCompliance.MISMATCH
+    graduate.save(update_fields=["targeted_compliance"])
+    CaseEvent.objects.create(
+        graduate=graduate,
+        actor=actor,
+        kind=CaseEvent.Kind.TARGETED_REFUSED,
+        note=reason.strip(),
+        after=f"v{version.number}",
+    )
+
+
+@transaction.atomic
 def evidence_store(
     *, graduate: Graduate, uploads: list, actor, change_request: ChangeRequest | None = None
 ) -> list[Evidence]:

@@ -10,6 +10,9 @@
   migration; changed archive or hukou details are audited first; then the numbers issue.
 - Spot check (核查): an inspector of the province's campaign checks one sampled case; a
   discrepancy goes to the case's university to correct or explain.
+- Targeted check of a correction: a correction the university recorded itself (after the
+  change deadline, or resolving a spot check) that does not match a targeted graduate's
+  agreement goes to the targeted-enrolment reviewer, who allows an exception or refuses it.
 
 The flows hold the process graphs only. What each step does to the case is done by the
 services in ``cases.services`` and ``verification.services``, called from
@@ -166,6 +169,22 @@ class LeaveConfirmationFlow(CaseFlowMixin, Flow):
 
     def details_pending(self, activation):
         return scope.transfer_pending(activation.process)
+
+
+class TargetedCheckFlow(CaseFlowMixin, Flow):
+    """Targeted-enrolment check of a correction
+
+    The university recorded a correction itself (after the change deadline, or resolving a
+    spot check) and it does not match the graduate's 定向 agreement: the targeted-enrolment
+    reviewer approves an exception (reason and evidence) or refuses it, and the case then
+    counts as not complying.
+    """
+
+    process_title = _("Targeted-enrolment check")
+
+    start = nodes.StartHandle(this.open_case).Next(this.targeted_check)
+    targeted_check = human_task(TaskKind.TARGETED_CHECK).Next(this.checked)
+    checked = nodes.End()
 
 
 class SpotCheckFlow(CaseFlowMixin, Flow):

@@ -23,7 +23,14 @@ from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
 from cases import services as case_services
-from cases.models import CaseEvent, CaseStatus, ChangeRequest, Cohort, Graduate
+from cases.models import (
+    CaseEvent,
+    CaseStatus,
+    ChangeRequest,
+    Cohort,
+    Graduate,
+    TargetedCompliance,
+)
 from cases.roster import ParsedRow, RowError
 from notifications.kinds import EventKind
 from notifications.services import Event, notify_event, notify_events
@@ -36,7 +43,13 @@ from spotchecks.models import Campaign, CampaignInspector, Outcome, Resolution, 
 from verification import services as verification_services
 
 from . import scope, selectors, sweeps
-from .flows import ChangeRequestFlow, LeaveConfirmationFlow, RegistrationFlow, SpotCheckFlow
+from .flows import (
+    ChangeRequestFlow,
+    LeaveConfirmationFlow,
+    RegistrationFlow,
+    SpotCheckFlow,
+    TargetedCheckFlow,
+)
 from .models import ACTIVE_STATUSES, CaseProcess, TaskKind, TaskScope
 
 AUDIT_KINDS = (TaskKind.COLLEGE_AUDIT, TaskKind.UNIVERSITY_AUDIT)
@@ -754,7 +767,8 @@ def _cancel_registration(graduate: Graduate) -> None:
 def targeted_decide(*, task_id: int, user, approve: bool, reason: str = "", uploads=()) -> None:
     """The targeted-enrolment reviewer approves an exception (reason and evidence required:
     a release agreement or similar) or returns the registration to the graduate. In a
-    change request, returning it rejects the change."""
+    change request, returning it rejects the change; for a correction the university
+    recorded itself, it refuses the exception (the case counts as not complying)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValueError(_("Give the reason for your decision."))
@@ -781,6 +795,10 @@ def targeted_decide(*, task_id: int, user, approve: bool, reason: str = "", uplo
                     request=change, actor=user, approve=False, reason=reason
                 )
                 case_services.targeted_recompute(graduate=graduate)
+            elif activation.process.flow_class is TargetedCheckFlow:
+                case_services.targeted_exception_refuse(
+                    graduate=graduate, version=version, reason=reason, actor=user
+                )
             else:
                 case_services.registration_return(graduate=graduate, actor=user, reason=reason)
             scope.remember_graduate(activation.process, graduate)
@@ -892,7 +910,15 @@ def late_correction(
     case_services.targeted_check_record(graduate=graduate, version=request.proposed, actor=user)
     graduate.refresh_from_db()
     _after_change(graduate=graduate, actor=user, reason=reason, void=False)
+    _targeted_check_if_mismatch(graduate)
     return request
+
+
+def _targeted_check_if_mismatch(graduate: Graduate) -> None:
+    """A correction the university recorded itself that does not match the graduate's
+    agreement goes to the targeted-enrolment reviewer, as a graduate's own would."""
+    if graduate.targeted_compliance == TargetedCompliance.MISMATCH:
+        TargetedCheckFlow.start.run(graduate=graduate)
 
 
 def _refuse_while_audited(graduate: Graduate) -> None:
@@ -1194,6 +1220,7 @@ def discrepancy_decide(
             scope.scope_sync(activation.task)
             if corrected is not None:
                 _after_change(graduate=graduate, actor=user, reason=note, void=False)
+                _targeted_check_if_mismatch(graduate)
             return check
 
     return _locked(action)

@@ -53,6 +53,7 @@ from verification import selectors as verification_selectors
 from verification.services import ConfirmationNotPossible
 
 from . import selectors, services
+from .flows import TargetedCheckFlow
 from .forms import (
     ActivationCodesForm,
     CohortForm,
@@ -495,7 +496,11 @@ def _targeted_task(request, row):
     can_decide = row.status in (ScopeStatus.OPEN, ScopeStatus.ASSIGNED) and (
         row.assignee_id == request.user.pk or selectors.can_claim(scope, row)
     )
-    form = TargetedDecisionForm(request.POST or None, request.FILES or None)
+    form = TargetedDecisionForm(
+        request.POST or None,
+        request.FILES or None,
+        correction=row.process.flow_class is TargetedCheckFlow,
+    )
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied

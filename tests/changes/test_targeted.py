@@ -219,3 +219,68 @@ def test_the_province_lists_targeted_graduates_with_their_status(
 def test_a_targeted_graduate_not_yet_registered_is_listed_as_such(targeted, monitor):
     page = login(monitor).get("/province/targeted/", {"status": "unregistered"}).content.decode()
     assert "定向甲" in page and "定向乙" in page
+
+
+def test_a_late_correction_that_breaks_the_agreement_goes_to_the_targeted_reviewer(
+    targeted, targeted_reviewer, reviewer, supervisor
+):
+    by_employer, _ = targeted
+    submit(by_employer)
+    decide(by_employer, reviewer)
+    # Cohort 2026's 31 August has passed: the university records the correction itself.
+    services.late_correction(
+        graduate=by_employer,
+        user=supervisor,
+        values=employment_values(employer_credit_code=OTHER_CREDIT_CODE),
+        reason="用人单位变更",
+    )
+    task = open_task(by_employer)
+    assert task.kind == "targeted_check" and task.candidate_role == "targeted_reviewer"
+    client = login(targeted_reviewer)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "不予例外" in page and "退回毕业生" not in page  # nobody to return it to
+    client.post(f"/tasks/{task.pk}/", {"decision": "return", "reason": "违反定向协议"})
+    by_employer.refresh_from_db()
+    assert by_employer.status == CaseStatus.APPROVED
+    assert by_employer.targeted_compliance == "mismatch"  # counted as not complying
+    assert by_employer.events.filter(kind="targeted_refused", note="违反定向协议").exists()
+    assert not TaskScope.objects.filter(
+        graduate=by_employer, status__in=["open", "assigned"]
+    ).exists()
+
+    # A second correction that breaks the agreement: this time the exception is allowed.
+    services.late_correction(
+        graduate=by_employer,
+        user=supervisor,
+        values=employment_values(employer_credit_code=OTHER_CREDIT_CODE, employer_name="另一单位"),
+        reason="再次变更",
+    )
+    task = open_task(by_employer)
+    assert task.kind == "targeted_check"
+    services.targeted_decide(
+        task_id=task.pk,
+        user=targeted_reviewer,
+        approve=True,
+        reason="已解除定向协议",
+        uploads=[upload("解约协议.pdf")],
+    )
+    by_employer.refresh_from_db()
+    assert by_employer.targeted_compliance == "exception"
+    assert TargetedException.objects.get(graduate=by_employer).registration_id == (
+        by_employer.current_registration_id
+    )
+
+
+def test_a_matching_late_correction_needs_no_targeted_check(targeted, reviewer, supervisor):
+    by_employer, _ = targeted
+    submit(by_employer)
+    decide(by_employer, reviewer)
+    services.late_correction(
+        graduate=by_employer,
+        user=supervisor,
+        values=employment_values(employer_name="更名后的单位"),  # same credit code
+        reason="单位更名",
+    )
+    by_employer.refresh_from_db()
+    assert by_employer.targeted_compliance == "matching"
+    assert not TaskScope.objects.filter(graduate=by_employer, kind="targeted_check").exists()
