@@ -12,6 +12,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -184,6 +185,13 @@ def _with_graduate(row: TaskScope, graduate: Graduate) -> TaskScope:
     return row
 
 
+def _student_no_taken() -> str:
+    return _(
+        "This student number already has an account from another cohort of this university: "
+        "check the graduation year and the student number."
+    )
+
+
 @dataclass
 class RosterResult:
     created: int = 0
@@ -225,6 +233,17 @@ def roster_import(
     return result
 
 
+def graduate_username(university, student_no: str) -> str:
+    """A graduate's account name: the university's code and the 学号."""
+    return f"{university.code}-{student_no}"
+
+
+def _usernames_taken(names: list[str]) -> set[str]:
+    return set(
+        get_user_model().objects.filter(username__in=names).values_list("username", flat=True)
+    )
+
+
 def _roster_batch(*, university, cohort, rows, actor, result: RosterResult) -> None:
     numbers = [row.values["student_no"] for row in rows]
     existing = {
@@ -241,6 +260,10 @@ def _roster_batch(*, university, cohort, rows, actor, result: RosterResult) -> N
         )
         .exclude(student_no__in=numbers)
         .values_list("id_number", flat=True)
+    )
+    # A 学号 of another cohort of the university already has the account this row needs.
+    taken_accounts = _usernames_taken(
+        [graduate_username(university, n) for n in numbers if n not in existing]
     )
     new_rows = []
     for row in rows:
@@ -260,13 +283,16 @@ def _roster_batch(*, university, cohort, rows, actor, result: RosterResult) -> N
                     _("Another graduate of this cohort already has this ID number."),
                 )
             )
+        elif graduate_username(university, values["student_no"]) in taken_accounts:
+            result.errors.append(RowError(row.row, "学号", _student_no_taken()))
         else:
             new_rows.append(values)
     if not new_rows:
         return
     users = role_services.users_create_without_password_bulk(
         accounts=[
-            (f"{university.code}-{values['student_no']}", values["name"]) for values in new_rows
+            (graduate_username(university, values["student_no"]), values["name"])
+            for values in new_rows
         ]
     )
     graduates = case_services.graduates_create(
@@ -675,8 +701,11 @@ def synced_case_apply(
             **state.graduate,
         )
         candidate.full_clean(exclude=["user", "current_registration"])
+        username = graduate_username(university, student_no)
+        if _usernames_taken([username]):
+            raise ValidationError({"student_no": [_student_no_taken()]})
         users = role_services.users_create_without_password_bulk(
-            accounts=[(f"{university.code}-{student_no}", state.graduate["name"])]
+            accounts=[(username, state.graduate["name"])]
         )
         (graduate,) = case_services.graduates_create(
             university=university,

@@ -177,6 +177,29 @@ def test_roster_import_page_reports_bad_rows(uni, supervisor):
     assert uni.graduates.count() == 1
 
 
+def test_a_student_number_of_another_cohort_is_a_row_error_not_a_failed_import(uni, supervisor):
+    client = login(supervisor)
+
+    def post(cohort, csv):
+        upload = io.BytesIO(("学号,姓名,性别,身份证号,学历层次,院系,专业名称\n" + csv).encode())
+        upload.name = "roster.csv"
+        return client.post("/roster/", {"cohort": cohort, "file": upload})
+
+    post("2025", "2026001,张伟,男,110101199003074258,本科,计算机学院,软件工程\n")
+    response = post(
+        "2026",
+        "2026001,张伟,男,110101199003074258,本科,计算机学院,软件工程\n"
+        "2026002,王芳,女,11010519491231002X,本科,计算机学院,软件工程\n",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "新增 1 人" in html and "该学号已有本校其他届别的账号" in html
+    assert list(uni.graduates.order_by("cohort").values_list("cohort", "student_no")) == [
+        (2025, "2026001"),
+        (2026, "2026002"),
+    ]
+
+
 def test_roster_page_refuses_a_non_roster_file(uni, supervisor):
     upload = io.BytesIO(b"\x7fELF\x02\x01\x01binary")
     upload.name = "roster.exe"
