@@ -53,9 +53,14 @@ def grouped(verification_no: str) -> str:
     )
 
 
+def transfer_no_text(number: str) -> str:
+    """A typed 转递编号 as stored: upper case, without the spaces people type into it."""
+    return re.sub(r"\s", "", (number or "").upper())
+
+
 def kind_of(number: str) -> str | None:
     """'transfer_no', 'verification_no' (check character valid) or None."""
-    text = (number or "").strip().upper().replace(" ", "")
+    text = transfer_no_text(number)
     if TRANSFER_RE.match(text):
         return "transfer_no"
     text = normalise(number)

@@ -266,7 +266,7 @@ def lookup(*, user, name: str, number: str, ip: str | None = None) -> Answer:
     if kind == "transfer_no":
         confirmation = (
             Confirmation.objects.select_related(*ANSWER_RELATED)
-            .filter(transfer_no=number.strip().upper())
+            .filter(transfer_no=numbers.transfer_no_text(number))
             .first()
         )
     elif kind == "verification_no":

@@ -33,6 +33,8 @@ def test_a_verifier_sees_what_they_need_by_name_and_either_number(confirmed, ver
         confirmation.transfer_no,
         numbers.grouped(confirmation.verification_no),
         confirmation.verification_no.lower(),
+        # a 转递编号 as people type it: lower case, with spaces
+        f" {confirmation.transfer_no[:7]} {confirmation.transfer_no[7:].lower()} ",
     ):
         response = ask(client, graduate.name, number)
         html = response.content.decode()
@@ -41,7 +43,7 @@ def test_a_verifier_sees_what_they_need_by_name_and_either_number(confirmed, ver
         assert graduate.id_number not in html and graduate.id_number[-4:] in html  # masked
         assert graduate.mobile not in html
     lookups = Lookup.objects.filter(graduate=graduate)
-    assert lookups.count() == 3 and set(lookups.values_list("result", flat=True)) == {"valid"}
+    assert lookups.count() == 4 and set(lookups.values_list("result", flat=True)) == {"valid"}
     assert lookups.first().organisation.name == "海淀户政"
 
 
