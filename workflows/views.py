@@ -378,7 +378,11 @@ def _confirm_leave_task(request, row):
     approved = graduate.transfers.filter(is_current=True).first()
     latest = graduate.transfers.order_by("-number").first()
     pending_tasks = [t for t in selectors.case_tasks(graduate.pk) if t.is_active and t.pk != row.pk]
-    confirm_form = ConfirmForm(request.POST or None, initial={"consent": True})
+    # Authorisation is the graduate's own act: the box starts as they left it (unticked at
+    # first), never ticked on their behalf.
+    confirm_form = ConfirmForm(
+        request.POST or None, initial={"consent": verification_selectors.consent_of(graduate)}
+    )
     if request.method == "POST":
         form = TransferForm(request.POST)
         if form.is_valid():

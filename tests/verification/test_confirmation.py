@@ -159,3 +159,16 @@ def test_import_reported_command(cohort, supervisor, tmp_path):
         "import_reported", str(path), university=cohort[0].university.code, cohort=2026, stdout=out
     )
     assert "1 imported" in out.getvalue()
+
+
+def test_the_authorisation_box_is_never_ticked_for_the_graduate(cohort, reviewer, supervisor):
+    from django.test import Client
+
+    graduate = approve_registration(cohort[0], reviewer)
+    open_leave_window(graduate.university, supervisor)
+    client = Client()
+    client.force_login(graduate.user)
+    task = open_task(graduate, "confirm_leave")
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    box = next(tag for tag in page.split("<input") if 'name="consent"' in tag)
+    assert "checked" not in box.split(">")[0]
