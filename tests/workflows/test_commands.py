@@ -63,3 +63,17 @@ def test_load_demo_is_idempotent_and_prints_every_role(db):
     call_command("load_demo", stdout=again)
     assert Graduate.objects.count() == count
     assert again.getvalue() == first
+
+
+def test_load_demo_organisations_loads_universities_and_staff_but_no_cases(db):
+    from roles.models import College, Membership, University
+
+    out = io.StringIO()
+    call_command("load_demo", "--organisations", stdout=out)
+    printed = out.getvalue()
+    assert set(University.objects.values_list("code", flat=True)) == {"19001", "19002", "19003"}
+    assert College.objects.filter(university__code="19001").count() == 3
+    assert Membership.objects.filter(role="national_admin").exists()
+    assert "demo-national" in printed and "demo-verifier" in printed
+    assert "demo-graduate" not in printed and "cases come from the provincial node" in printed
+    assert not Graduate.objects.exists() and not TaskScope.objects.exists()

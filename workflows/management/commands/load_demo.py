@@ -76,26 +76,36 @@ ACCOUNTS = [
 class Command(BaseCommand):
     help = "Load the demo data set (idempotent) and print the demo accounts."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--organisations",
+            action="store_true",
+            help="only the provinces, the demo universities with their colleges and the staff "
+            "accounts, no cases: the national node of a provincial/national pair, whose cases "
+            "arrive from the provincial node",
+        )
+
     def handle(self, *args, **options):
+        only_organisations = options["organisations"]
         path = settings.VAR_DIR / "demo-accounts.json"
         saved = json.loads(path.read_text()) if path.exists() else {}
         with transaction.atomic():
             if not University.objects.filter(code="19001").exists():
-                saved = self._load()
+                saved = self._load(only_organisations=only_organisations)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(saved, ensure_ascii=False, indent=2))
                 path.chmod(0o600)
         # Filing, report and spot check come on top, also of a demo loaded before they existed.
         from reporting.models import Filing
 
-        if not Filing.objects.exists():
+        if not only_organisations and not Filing.objects.exists():
             with transaction.atomic():
                 self._reporting(demo_cohort(), rng=random.Random(2027))
-        self._print(saved)
+        self._print(saved, only_organisations=only_organisations)
 
     # --- data -----------------------------------------------------------------------------
 
-    def _load(self) -> dict:
+    def _load(self, *, only_organisations: bool = False) -> dict:
         rng = random.Random(2026)
         for region in Region.objects.filter(level=Region.Level.PROVINCE):
             Province.objects.get_or_create(code=region.code, defaults={"name": region.name})
@@ -173,6 +183,9 @@ class Command(BaseCommand):
                 university=main,
                 province=main.province,
             )
+
+        if only_organisations:
+            return passwords
 
         # The cohort, opened through the real roster import.
         from cases.roster import RosterValidator
@@ -516,7 +529,7 @@ class Command(BaseCommand):
 
     # --- output ------------------------------------------------------------------------------
 
-    def _print(self, saved: dict):
+    def _print(self, saved: dict, *, only_organisations: bool = False):
         out = self.stdout
         out.write("")
         out.write(
@@ -542,10 +555,13 @@ class Command(BaseCommand):
                 f"  To try verification as demo-verifier at /verify/: name {verification['name']}, "
                 f"转递编号 {verification['transfer_no']}"
             )
-        out.write(
-            "  Filing (/filings/), provincial report (/reports/), statistics (/statistics/) and "
-            "spot checks (/spot-checks/) are loaded for the Beijing universities."
-        )
+        if only_organisations:
+            out.write("  Organisations and staff only: the cases come from the provincial node.")
+        else:
+            out.write(
+                "  Filing (/filings/), provincial report (/reports/), statistics (/statistics/) "
+                "and spot checks (/spot-checks/) are loaded for the Beijing universities."
+            )
         out.write("-" * 78)
 
 
