@@ -11,6 +11,8 @@ import time
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import authentication, exceptions, permissions
 
 from sync import signing
@@ -21,7 +23,7 @@ from .models import ApiClient
 def _client(key_id: str) -> ApiClient:
     client = ApiClient.objects.select_related("province").filter(key_id=key_id).first()
     if client is None or not client.is_active:
-        raise exceptions.AuthenticationFailed("Unknown or inactive client.")
+        raise exceptions.AuthenticationFailed(_("Unknown or inactive client."))
     return client
 
 
@@ -44,19 +46,19 @@ class ClientKeyAuthentication(authentication.BaseAuthentication):
     def _bearer(self, token: str) -> ApiClient:
         key_id, _dot, key = token.partition(".")
         if not key_id.isalnum() or not key:
-            raise exceptions.AuthenticationFailed("Malformed bearer key.")
+            raise exceptions.AuthenticationFailed(_("Malformed bearer key."))
         client = _client(key_id)
         if not hmac.compare_digest(client.key, key):
-            raise exceptions.AuthenticationFailed("Wrong key.")
+            raise exceptions.AuthenticationFailed(_("Wrong key."))
         return client
 
     def _signed(self, request, header: str) -> ApiClient:
         parsed = signing.parse(header)
         if parsed is None:
-            raise exceptions.AuthenticationFailed("Malformed signature header.")
+            raise exceptions.AuthenticationFailed(_("Malformed signature header."))
         key_id, timestamp, sig = parsed
         if abs(time.time() - timestamp) > settings.API_SIGNATURE_MAX_AGE:
-            raise exceptions.AuthenticationFailed("The signature has expired.")
+            raise exceptions.AuthenticationFailed(_("The signature has expired."))
         client = _client(key_id)
         expected = signing.signature(
             key=client.key,
@@ -66,19 +68,19 @@ class ClientKeyAuthentication(authentication.BaseAuthentication):
             body=request.body,
         )
         if not hmac.compare_digest(expected, sig):
-            raise exceptions.AuthenticationFailed("Wrong signature.")
+            raise exceptions.AuthenticationFailed(_("Wrong signature."))
         return client
 
 
 class IsMachineClient(permissions.BasePermission):
-    message = "This endpoint is for the machine clients of provincial systems."
+    message = gettext_lazy("This endpoint is for the machine clients of provincial systems.")
 
     def has_permission(self, request, view):
         return isinstance(request.auth, ApiClient)
 
 
 class IsNationalNode(permissions.BasePermission):
-    message = "Only the national node receives provincial data."
+    message = gettext_lazy("Only the national node receives provincial data.")
 
     def has_permission(self, request, view):
         return settings.NODE_ROLE == "national"

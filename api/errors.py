@@ -14,8 +14,9 @@ def exception_handler(exc, context):
 def not_found(request, exception=None):
     """404 for a URL no route matches: JSON under ``/api/``, the page elsewhere."""
     from django.http import JsonResponse
+    from django.utils.translation import gettext as _
     from django.views.defaults import page_not_found
 
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return page_not_found(request, exception)

@@ -2,6 +2,7 @@
 the same services and selectors as the pages (one scope gate; outside scope is 404)."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import PermissionDenied
@@ -71,7 +72,8 @@ class SyncEventsView(MachineClientView):
         if foreign:
             request._request.api_summary = f"refused: universities {', '.join(foreign)}"
             raise PermissionDenied(
-                f"Universities of another province may not be written: {', '.join(foreign)}."
+                _("Universities of another province may not be written: %(codes)s.")
+                % {"codes": ", ".join(foreign)}
             )
         events = []
         for raw in raw_events:
@@ -126,7 +128,7 @@ class ReconciliationView(MachineClientView):
             if university is None:
                 raise Http404
             if university.province_id != province.pk:
-                raise PermissionDenied("This university belongs to another province.")
+                raise PermissionDenied(_("This university belongs to another province."))
             universities = universities.filter(pk=university.pk)
         groups = groups_summary(
             university_ids=universities.values_list("pk", flat=True), cohort=query.get("cohort")
@@ -150,7 +152,7 @@ class ReconciliationCasesView(generics.GenericAPIView):
         if found is None:
             raise Http404
         if found.province_id != request.auth.province_id:
-            raise PermissionDenied("This university belongs to another province.")
+            raise PermissionDenied(_("This university belongs to another province."))
         graduates = Graduate.objects.filter(university=found, cohort=cohort).order_by("student_no")
         page = self.paginate_queryset(graduates.only("pk", "student_no"))
         states = states_for(page)
@@ -208,7 +210,7 @@ class QueueView(generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         if not scope_for_user(request.user).has_role(*REVIEWER_ROLES):
-            raise PermissionDenied("The queue belongs to reviewers.")
+            raise PermissionDenied(_("The queue belongs to reviewers."))
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -78,12 +78,13 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "verification",
-    # Django REST framework is used without being an installed app: the API renders JSON
-    # only, and its message catalogue would override Django's own form messages.
     "drf_spectacular",
     "sync",
     "api",
     "reporting",
+    # Last, for its message catalogue: the API's own errors ("Authentication credentials
+    # were not provided.", "This field may not be blank.") in Chinese.
+    "rest_framework",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import (
     CaseStatus,
@@ -102,7 +103,7 @@ def _receive_one(province: Province, event: dict) -> Outcome:
         University.objects.select_related("province").filter(code=key["university"]).first()
     )
     if university is None:
-        raise InvalidEvent(f"unknown university {key['university']}")
+        raise InvalidEvent(_("unknown university %(code)s") % {"code": key["university"]})
     try:
         with transaction.atomic():
             synced, _created = SyncedCase.objects.get_or_create(
@@ -184,7 +185,7 @@ def _lookup(rows, code: str, what: str):
     queryset = rows.objects.all() if isinstance(rows, type) else rows
     row = queryset.filter(code=code).first()
     if row is None:
-        raise InvalidEvent(f"{what}: unknown code {code}")
+        raise InvalidEvent(_("%(what)s: unknown code %(code)s") % {"what": what, "code": code})
     return row
 
 

@@ -184,7 +184,7 @@ def test_after_the_deadline_the_graduate_is_told_and_the_supervisor_corrects_lat
     assert "记录逾期更正" in boss.get(f"/cases/{graduate.pk}/").content.decode()
     data = change_form(reason="")
     missing = boss.post(f"/cases/{graduate.pk}/late-correction/", data).content.decode()
-    assert "这个字段是必填项" in missing or "此字段" in missing
+    assert "该字段是必填项" in missing or "这个字段是必填项" in missing
     boss.post(
         f"/cases/{graduate.pk}/late-correction/", change_form(reason="用人单位更名，毕业生已离校")
     )

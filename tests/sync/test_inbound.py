@@ -66,7 +66,7 @@ def test_a_province_writing_another_provinces_university_gets_403(
     theirs = event(state(), version=1, university=other_uni.code)
     response = post_events(client, beijing_client, [mine, theirs])
     assert response.status_code == 403
-    assert "19301" in response.json()["detail"]
+    assert response.json()["detail"] == "不得写入其他省份的高校：19301。"
     assert not Graduate.objects.exists()
     call = ApiCall.objects.get()
     assert (call.client, call.status, call.path) == (beijing_client, 403, "/api/v1/sync/events/")
@@ -77,9 +77,11 @@ def test_machine_clients_authenticate_by_key_or_signature_and_every_call_is_logg
 ):
     one = event(state(), version=1)
     assert results(post_events(client, beijing_client, [one], signed=True)) == [("applied", "")]
-    assert client.post(
+    anonymous = client.post(
         "/api/v1/sync/events/", data={"events": [one]}, content_type="application/json"
-    ).status_code in (401, 403)
+    )
+    assert anonymous.status_code in (401, 403)
+    assert anonymous.json()["detail"] == "身份认证信息未提供。"  # DRF's own message, in Chinese
     wrong = client.post(
         "/api/v1/sync/events/",
         data={"events": [one]},
@@ -87,6 +89,7 @@ def test_machine_clients_authenticate_by_key_or_signature_and_every_call_is_logg
         HTTP_AUTHORIZATION=f"Bearer {beijing_client.key_id}.wrong",
     )
     assert wrong.status_code == 401
+    assert wrong.json()["detail"] == "密钥不正确。"
     tampered = client.post(
         "/api/v1/sync/events/",
         data={"events": [one]},
