@@ -899,9 +899,13 @@ def leave_window(request):
 def transfer_list(request):
     """The archive transfer list (档案转递单) of a cohort, on the page or as XLSX."""
     scope = scope_for_user(request.user)
-    university_id = sorted(
+    universities = sorted(
         scope.ids(Role.UNIVERSITY_SUPERVISOR) | scope.ids(Role.UNIVERSITY_REVIEWER)
-    )[0]
+    )
+    asked = request.GET.get("university", "")
+    university_id = (
+        int(asked) if asked.isdigit() and int(asked) in universities else universities[0]
+    )
     form = CohortForm(request.GET or None)
     rows = None
     if form.is_valid():
@@ -947,6 +951,12 @@ def transfer_list(request):
                 ),
             )
         rows = Paginator(confirmations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+        case_services.case_access_record(  # the page shows each graduate's archive details
+            graduate_ids=[c.graduate_id for c in rows.object_list],
+            user=request.user,
+            action="transfer_list_view",
+            ip=_client_ip(request),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -1188,6 +1198,12 @@ def targeted_list(request):
         .values_list("targeted_compliance", "n")
     )
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    case_services.case_access_record(  # the page shows each graduate's agreement and destination
+        graduate_ids=[g.pk for g in page.object_list],
+        user=request.user,
+        action="targeted_view",
+        ip=_client_ip(request),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

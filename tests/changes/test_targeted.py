@@ -205,6 +205,13 @@ def test_the_province_lists_targeted_graduates_with_their_status(
     client = login(monitor)
     page = client.get("/province/targeted/").content.decode()
     assert 'data-status="matching"' in page and 'data-status="exception"' in page
+    from cases.models import CaseAccess
+
+    assert set(
+        CaseAccess.objects.filter(user=monitor, action="targeted_view").values_list(
+            "graduate_id", flat=True
+        )
+    ) == {by_employer.pk, by_region.pk}
     only = client.get("/province/targeted/", {"status": "exception"}).content.decode()
     assert "定向乙" in only and "定向甲" not in only
     workbook = load_workbook(

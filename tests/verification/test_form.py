@@ -110,10 +110,14 @@ def test_the_archive_transfer_list_exports_to_xlsx(confirmed, supervisor):
 
     from openpyxl import load_workbook
 
-    _graduate, confirmation = confirmed
+    from cases.models import CaseAccess
+
+    graduate, confirmation = confirmed
     client = login(supervisor)
     page = client.get("/leave/transfers/", {"cohort": "2026"}).content.decode()
     assert confirmation.transfer_no in page
+    seen = CaseAccess.objects.get(graduate=graduate, action="transfer_list_view")
+    assert seen.user_id == supervisor.pk  # the page shows the graduate's archive details
     response = client.get("/leave/transfers/", {"cohort": "2026", "format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("学号", "姓名", "院系", "转递编号")
