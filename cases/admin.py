@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .display import mask_id_number, mask_mobile
 from .models import (
     CaseEvent,
     DestinationCategory,
@@ -53,13 +56,34 @@ class CaseEventInline(admin.TabularInline):
 
 @admin.register(Graduate)
 class GraduateAdmin(admin.ModelAdmin):
-    """Read-only here: graduates change through the roster import and the workflow."""
+    """Read-only here: graduates change through the roster import and the workflow. The ID
+    and mobile numbers are shown masked, and every opened record is logged like a page's."""
 
     list_display = ["student_no", "name", "university", "college", "cohort", "status"]
     list_filter = ["cohort", "status", "education_level"]
     list_select_related = ["university", "college"]
     search_fields = ["student_no", "name"]
+    exclude = ["id_number", "mobile"]
+    readonly_fields = ["masked_id_number", "masked_mobile"]
     inlines = [CaseEventInline]
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description=_("mobile number"))
+    def masked_mobile(self, obj):
+        return mask_mobile(obj.mobile)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if str(object_id).isdigit():
+            services.case_access_record(
+                graduate_ids=[int(object_id)],
+                user=request.user,
+                action="admin_view",
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request):
         return False

@@ -69,3 +69,18 @@ def test_unknown_required_fields_are_refused_in_the_admin():
     )
     with pytest.raises(ValidationError):
         category.full_clean()
+
+
+def test_the_admin_shows_a_graduate_masked_and_logs_the_read(cohort, client):
+    from django.contrib.auth import get_user_model
+
+    from cases.models import CaseAccess
+
+    admin = get_user_model().objects.create_superuser(username="root-admin", password="x")
+    graduate = cohort[0]
+    client.force_login(admin)
+    page = client.get(f"/admin/cases/graduate/{graduate.pk}/change/").content.decode()
+    assert graduate.name in page
+    assert graduate.id_number not in page and graduate.id_number[-4:] in page
+    assert graduate.mobile not in page
+    assert CaseAccess.objects.get(graduate=graduate).action == "admin_view"
