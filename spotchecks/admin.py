@@ -7,10 +7,15 @@ from .models import Campaign, SpotCheck
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "province", "cohort", "status", "deadline", "seed", "created_at"]
     list_filter = ["status", "province"]
-    readonly_fields = ["seed", "population_size", "population_digest"]
+    # The status too: closing revokes the inspectors' grants, which only the campaign's
+    # page (``workflows.services.campaign_close``) does.
+    readonly_fields = ["status", "seed", "population_size", "population_digest"]
 
     def has_add_permission(self, request):
         return False  # a campaign draws its sample: create it on its page
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its checks, grants and processes go with it: close it on its page
 
 
 @admin.register(SpotCheck)

@@ -28,7 +28,8 @@ def inspector_campaign_ids(scope: Scope) -> frozenset[int]:
 
 
 def campaigns_for_user(user) -> QuerySet[Campaign]:
-    """Campaigns the user may open: a monitor's province, an inspector's own, the nation all."""
+    """Campaigns the user may open: a monitor's province, an inspector's own while it is
+    open (closing it ends their access to the sample), the nation all."""
     scope = scope_for_user(user)
     if scope.national:
         return Campaign.objects.all()
@@ -37,6 +38,7 @@ def campaigns_for_user(user) -> QuerySet[Campaign]:
         q |= Q(
             pk__in=CampaignInspector.objects.filter(user_id=user.pk).values("campaign_id"),
             province_id__in=sorted(scope.ids(Role.INSPECTOR)),
+            status=Campaign.Status.OPEN,
         )
     return Campaign.objects.filter(q)
 

@@ -177,6 +177,9 @@ def test_an_inspector_opens_only_sampled_cases_until_the_campaign_closes(
     assert campaign.status == "closed"
     for pk in sampled:
         assert client.get(f"/cases/{pk}/").status_code == 404
+    # ...nor the campaign's page and export, which list the sample
+    assert client.get(f"/spot-checks/{campaign.pk}/").status_code == 404
+    assert login(monitor).get(f"/spot-checks/{campaign.pk}/").status_code == 200
     assert set(campaign.checks.values_list("outcome", flat=True)) == {Outcome.NOT_CHECKED}
     assert set(TaskScope.objects.filter(campaign=campaign).values_list("status", flat=True)) == {
         "cancelled"
