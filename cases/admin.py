@@ -5,6 +5,7 @@ from . import services
 from .display import mask_id_number, mask_mobile
 from .models import (
     CaseEvent,
+    Cohort,
     DestinationCategory,
     EmployerNature,
     Graduate,
@@ -52,6 +53,20 @@ class CaseEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    """A university's cohort: its change deadline (31 August, or ``REGISTRATION_DEADLINE``,
+    unless set here). The leave-time window is set on the university's own page (离校确认),
+    which also opens the graduates' tasks, so it is read-only here."""
+
+    list_display = ["university", "year", "changes_close_on", "leave_opens_on", "leave_closes_on"]
+    list_filter = ["year"]
+    list_select_related = ["university"]
+    search_fields = ["university__code", "university__name"]
+    raw_id_fields = ["university"]
+    readonly_fields = ["leave_opens_on", "leave_closes_on"]
 
 
 @admin.register(Graduate)

@@ -84,3 +84,22 @@ def test_the_admin_shows_a_graduate_masked_and_logs_the_read(cohort, client):
     assert graduate.id_number not in page and graduate.id_number[-4:] in page
     assert graduate.mobile not in page
     assert CaseAccess.objects.get(graduate=graduate).action == "admin_view"
+
+
+def test_a_cohorts_change_deadline_is_set_in_the_admin(cohort, client):
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from cases.services import changes_open
+
+    graduate = cohort[0]
+    after_the_default = datetime.datetime(2026, 9, 10, 12, tzinfo=datetime.UTC)
+    assert not changes_open(graduate, now=after_the_default)  # 31 August by default
+    client.force_login(get_user_model().objects.create_superuser(username="root", password="x"))
+    response = client.post(
+        "/admin/cases/cohort/add/",
+        {"university": graduate.university_id, "year": 2026, "changes_close_on": "2026-09-15"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert changes_open(graduate, now=after_the_default)
