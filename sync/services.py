@@ -107,6 +107,11 @@ def outbox_relay(*, max_batches: int = 50) -> int:
                     _record_failure(batch, str(exc))
                     raise RelayFailed(str(exc)) from exc
                 delivered += _record_results(batch, results)
+                unanswered = sum(e.status == OutboxStatus.PENDING for e in batch)
+                if unanswered:  # sent again at once, they would be left out again
+                    raise RelayFailed(
+                        f"the national node did not acknowledge {unanswered} event(s)"
+                    )
             success = True
         finally:
             _lease_release(holder, success=success)

@@ -1,10 +1,11 @@
 """Celery tasks of the provincial sync. Each calls one service."""
 
 import logging
-import random
 
 from celery import shared_task
 from django.conf import settings
+
+from config.celery import backoff_countdown
 
 from . import services
 
@@ -12,9 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 def retry_countdown(retries: int) -> int:
-    """Exponential backoff with jitter: base, 2×base, 4×base… capped at an hour."""
-    delay = min(settings.SYNC_RETRY_BACKOFF * 2**retries, 3600)
-    return delay + random.randint(0, max(1, delay // 4))
+    return backoff_countdown(settings.SYNC_RETRY_BACKOFF, retries)
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True)
@@ -29,7 +28,7 @@ def relay_outbox(self) -> int:
         return services.outbox_relay()
     except services.RelayFailed as exc:
         if self.request.is_eager:
-            # In-process there is no one to wait for a countdown: beat or run_sweeps retries.
+            # In-process there is no one to wait for a countdown: beat or sync_relay retries.
             logger.warning("sync relay failed: %s", exc)
             return 0
         if self.request.retries >= settings.SYNC_MAX_RETRIES:

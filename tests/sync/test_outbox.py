@@ -86,6 +86,55 @@ def test_with_the_national_node_unreachable_events_stay_pending_with_the_error(
     assert "ConnectionError" in page
 
 
+def test_events_the_national_node_leaves_unanswered_stop_the_relay_until_its_retry(
+    provincial_node, cohort
+):
+    """A national node that answers 200 but leaves events out of its results: the relay
+    records it and stops (its task retries later) instead of sending them round again."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    calls = []
+
+    class Forgetful(BaseHTTPRequestHandler):
+        def do_POST(self):
+            calls.append(self.path)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = json.dumps({"results": []}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Forgetful)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        provincial_node.NATIONAL_URL = f"http://127.0.0.1:{server.server_port}"
+        provincial_node.NATIONAL_API_KEY_ID, provincial_node.NATIONAL_API_KEY = "abc", "k"
+        with pytest.raises(services.RelayFailed, match="did not acknowledge 6"):
+            services.outbox_relay()
+    finally:
+        server.shutdown()
+    assert calls == ["/api/v1/sync/events/"]  # one round, not fifty
+    pending = OutboxEvent.objects.filter(status=OutboxStatus.PENDING)
+    assert pending.count() == 6 and {e.attempts for e in pending} == {1}
+    assert "did not acknowledge" in pending.first().last_error
+
+
+def test_retry_delays_stay_below_the_brokers_visibility_timeout():
+    from notifications.tasks import retry_countdown as notification_delay
+    from sync.tasks import retry_countdown as relay_delay
+
+    for delay in (notification_delay, relay_delay):
+        assert all(delay(retries) < 3600 for retries in range(30) for _ in range(20))
+        assert delay(0) < delay(3)
+
+
 def test_the_status_page_is_for_operators_only(client, supervisor):
     client.force_login(supervisor)
     assert client.get("/sync/").status_code == 403
