@@ -335,6 +335,22 @@ def _conclude(*, user, channel, name, number, confirmation, ip, asked_name=None)
     )
 
 
+@transaction.atomic
+def lookup_malformed(*, user, name: str, number: str, ip: str | None) -> None:
+    """A number that is neither a 转递编号 nor a 核验编号 (its check character wrong, say):
+    logged as a lookup that matched nothing, and counted towards the account's lock like
+    one, so that guessing by format is no cheaper than guessing by value."""
+    _log(
+        user=user,
+        channel=LookupChannel.VERIFICATION_NO,
+        name=(name or "").strip(),
+        number=number,
+        result=LookupResult.NO_MATCH,
+        ip=ip,
+    )
+    _maybe_lock(user)
+
+
 def lookup_refused(*, user, channel: str, name: str, number: str, ip: str | None) -> Answer:
     """A lookup refused by the rate limit, logged like any other."""
     _log(

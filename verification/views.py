@@ -65,6 +65,17 @@ def verify(request):
     if request.method == "POST":
         limited = _rate_limited(request)  # every attempt counts, well-formed or not
         if not form.is_valid():
+            asked = {
+                "user": request.user,
+                "name": request.POST.get("name", ""),
+                "number": request.POST.get("number", "").strip(),
+                "ip": _ip(request),
+            }
+            if asked["number"] and "number" in form.errors:  # an attempt all the same
+                if limited:
+                    services.lookup_refused(channel=LookupChannel.VERIFICATION_NO, **asked)
+                else:
+                    services.lookup_malformed(**asked)
             return render(request, "verification/verify.html", context)
         name, number = form.cleaned_data["name"], form.cleaned_data["number"]
         if limited:

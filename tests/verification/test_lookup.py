@@ -178,6 +178,26 @@ def test_a_thousand_wrong_guesses_hold_the_limit_and_leak_nothing(confirmed, ver
     assert not Lookup.objects.filter(user=verifier, result="valid").exists()
 
 
+def test_malformed_numbers_are_logged_and_count_towards_the_lock(confirmed, verifier, settings):
+    graduate, confirmation = confirmed
+    settings.VERIFY_RATE_USER = "1000/m"
+    client = login(verifier)
+    bad = confirmation.verification_no[:-1] + (
+        "A" if confirmation.verification_no[-1] != "A" else "B"
+    )
+    for _ in range(settings.VERIFY_FAILURE_LIMIT):
+        page = ask(client, graduate.name, bad).content.decode()
+        assert "福建测试科技" not in page and 'data-result="' not in page  # the form's error
+    logged = Lookup.objects.filter(user=verifier)
+    assert logged.count() == settings.VERIFY_FAILURE_LIMIT
+    assert set(logged.values_list("result", "asked_number")) == {("no_match", bad)}
+    assert VerifierLock.objects.filter(user=verifier).exists()
+    locked = ask(client, graduate.name, confirmation.transfer_no)
+    assert locked.status_code == 429 and "福建测试科技" not in locked.content.decode()
+    assert ask(client, "", "").status_code == 200  # an empty form is no attempt: not logged
+    assert Lookup.objects.filter(user=verifier).count() == settings.VERIFY_FAILURE_LIMIT + 1
+
+
 def test_lookups_are_rate_limited_per_account(confirmed, verifier, settings):
     graduate, confirmation = confirmed
     settings.VERIFY_RATE_USER = "5/m"
