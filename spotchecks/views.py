@@ -26,7 +26,7 @@ CAMPAIGN_ROLES = (Role.PROVINCIAL_MONITOR, Role.INSPECTOR, Role.NATIONAL_ADMIN)
 
 @role_required(*CAMPAIGN_ROLES)
 def campaign_list(request):
-    campaigns = list(
+    campaigns = (
         selectors.campaigns_for_user(request.user)
         .select_related("province")
         .annotate(
@@ -34,7 +34,7 @@ def campaign_list(request):
             done=Count("checks", filter=~Q(checks__outcome=Outcome.PENDING)),
             inconsistent=Count("checks", filter=Q(checks__outcome=Outcome.INCONSISTENT)),
         )
-        .order_by("-created_at")[:200]
+        .order_by("-created_at", "-pk")
     )
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
@@ -68,7 +68,10 @@ def campaign_list(request):
     return render(
         request,
         "spotchecks/campaign_list.html",
-        {"campaigns": campaigns, "can_create": scope.has_role(Role.PROVINCIAL_MONITOR)},
+        {
+            "page": Paginator(campaigns, settings.PAGE_SIZE).get_page(request.GET.get("page")),
+            "can_create": scope.has_role(Role.PROVINCIAL_MONITOR),
+        },
     )
 
 

@@ -323,3 +323,25 @@ def test_a_university_supervisor_can_neither_reassign_nor_remind_spot_checks(
     assert services.tasks_remind(task_ids=[task.pk], actor=supervisor) == (0, 1)
     page = login(supervisor).get(f"/supervision/university/{uni.pk}/tasks/?show=active")
     assert task.pk not in [row.pk for row in page.context["page"].object_list]
+
+
+def test_the_campaign_list_pages_and_exports_every_campaign(
+    sampled_world, monitor, inspector, deadline, uni, settings
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    first = launch(monitor, [inspector], deadline, universities=[uni], size_value=2, name="第一轮")
+    second = launch(
+        monitor, [inspector], deadline, universities=[uni], size_value=2, seed=7, name="第二轮"
+    )
+    settings.PAGE_SIZE = 1
+    client = login(monitor)
+    newest = client.get("/spot-checks/").content.decode()
+    assert second.name in newest and first.name not in newest and "page=2" in newest
+    older = client.get("/spot-checks/", {"page": 2}).content.decode()
+    assert first.name in older and second.name not in older
+    workbook = load_workbook(io.BytesIO(client.get("/spot-checks/", {"format": "xlsx"}).content))
+    names = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert names == [second.name, first.name]
