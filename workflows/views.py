@@ -698,7 +698,15 @@ REVIEWER_TASK_PAGES = {
 def _case_context(graduate):
     versions = case_selectors.case_versions(graduate)
     current = next((v for v in versions if v.is_current), None)
-    previous = next((v for v in versions if current and v.number < current.number), None)
+    # What the current version replaced: a rejected change proposal never was in effect.
+    previous = next(
+        (
+            v
+            for v in versions
+            if current and v.number < current.number and v.status != RegistrationStatus.REJECTED
+        ),
+        None,
+    )
     return {
         "graduate": graduate,
         "masked_id": mask_id_number(graduate.id_number),

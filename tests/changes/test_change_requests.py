@@ -310,3 +310,26 @@ def test_the_category_requirements_apply_to_changes(approved, deadline_ahead):
     )
     assert "毕业去向为“境外留学（出国、出境）”时此项必填" in html
     assert not TaskScope.objects.filter(kind="change_university_audit").exists()
+
+
+def test_the_case_page_compares_with_what_the_change_replaced_not_a_rejected_proposal(
+    approved, reviewer, supervisor, deadline_ahead
+):
+    graduate = approved
+    first = graduate.current_registration
+    for employer, approve in (("被驳回的单位", False), ("新的单位", True)):
+        services.change_request_submit(
+            graduate=graduate,
+            user=graduate.user,
+            kind="change",
+            values=employment_values(employer_name=employer),
+            reason="改签",
+        )
+        task = open_task(graduate, "change_university_audit")
+        services.change_audit_decide(
+            task_id=task.pk, user=reviewer, approve=approve, reason="" if approve else "材料不全"
+        )
+    context = login(supervisor).get(f"/cases/{graduate.pk}/").context
+    assert context["current"].employer_name == "新的单位"
+    assert [v.number for v in context["versions"]] == [3, 2, 1]
+    assert context["previous"].pk == first.pk  # v1, not the rejected v2
