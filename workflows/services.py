@@ -546,6 +546,37 @@ def confirmation_open_if_due(*, graduate: Graduate, actor) -> bool:
     return bool(graduates) and _leave_open_for(graduates, actor) == 1
 
 
+@transaction.atomic
+def transfer_change_open(*, graduate: Graduate, user) -> None:
+    """After confirming, the graduate reopens their confirmation to change the archive
+    transfer or hukou details (until the change deadline, while the leave window is open):
+    the issued numbers are superseded at once, and the confirmation task opens again, where
+    the new details go to the university's audit as the first ones did. A destination
+    change goes through a change request instead."""
+    graduate = Graduate.objects.select_for_update(of=("self",)).get(pk=graduate.pk)
+    if graduate.is_synced:
+        raise case_services.ChangeNotAllowed(
+            _("This case is changed in the provincial system, where it was registered.")
+        )
+    if graduate.user_id != user.pk or graduate.confirmed_at is None:
+        raise case_services.ChangeNotAllowed(_("There is no confirmation of yours to change."))
+    if not case_services.changes_open(graduate):
+        raise case_services.ChangeNotAllowed(
+            _("Changes are closed: ask your university, which can record a late correction.")
+        )
+    window = Cohort.objects.filter(
+        university_id=graduate.university_id, year=graduate.cohort
+    ).first()
+    if window is None or not window.leave_window_open(timezone.localdate()):
+        raise case_services.ChangeNotAllowed(
+            _("Leave-time confirmation is closed: ask your university.")
+        )
+    verification_services.confirmation_supersede(
+        graduate=graduate, actor=user, reason=_("archive transfer or hukou details to be changed")
+    )
+    confirmation_open_if_due(graduate=graduate, actor=user)
+
+
 def _pending_other_than(task_id: int, graduate_id: int) -> bool:
     return (
         TaskScope.objects.filter(graduate_id=graduate_id, status__in=ACTIVE_STATUSES)

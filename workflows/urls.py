@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="cases"),
     path("cases/<int:graduate_id>/", views.case_detail, name="case"),
     path("cases/<int:graduate_id>/change/", views.change_request, name="change"),
+    path("cases/<int:graduate_id>/transfer-change/", views.transfer_change, name="transfer_change"),
     path("cases/<int:graduate_id>/late-correction/", views.late_correction, name="late_correction"),
     path("evidence/<int:evidence_id>/", views.evidence_file, name="evidence"),
     path("province/targeted/", views.targeted_list, name="targeted"),

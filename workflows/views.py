@@ -977,6 +977,31 @@ def transfer_list(request):
 # --- Changes and corrections ------------------------------------------------------------------------
 
 
+@require_POST
+@login_required
+def transfer_change(request, graduate_id):
+    """The graduate reopens their confirmation to change archive transfer or hukou details."""
+    graduate = case_selectors.case_for_user(request.user, graduate_id)
+    if graduate.user_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        services.transfer_change_open(graduate=graduate, user=request.user)
+    except case_services.ChangeNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("workflows:case", graduate_id=graduate.pk)
+    messages.success(
+        request,
+        _(
+            "The numbers issued before no longer verify. Enter the new details; once the "
+            "university has audited them, confirm again for new numbers."
+        ),
+    )
+    task = selectors.active_task_of_case(graduate.pk, kinds=(TaskKind.CONFIRM_LEAVE,))
+    if task is None:
+        return redirect("workflows:case", graduate_id=graduate.pk)
+    return redirect("workflows:task", task_id=task.pk)
+
+
 def _registration_initial(version) -> dict:
     if version is None:
         return {}

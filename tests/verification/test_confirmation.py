@@ -172,3 +172,55 @@ def test_the_authorisation_box_is_never_ticked_for_the_graduate(cohort, reviewer
     page = client.get(f"/tasks/{task.pk}/").content.decode()
     box = next(tag for tag in page.split("<input") if 'name="consent"' in tag)
     assert "checked" not in box.split(">")[0]
+
+
+def test_after_confirming_the_graduate_changes_archive_details_and_confirms_again(
+    cohort, reviewer, supervisor, verifier
+):
+    from django.test import Client
+
+    graduate = approve_registration(cohort[0], reviewer)
+    open_leave_window(graduate.university, supervisor)
+    Cohort.objects.filter(university=graduate.university, year=2026).update(
+        changes_close_on=datetime.date(2099, 8, 31)
+    )
+    first = confirm(graduate, reviewer)
+    client = Client()
+    client.force_login(graduate.user)
+    page = client.get(f"/cases/{graduate.pk}/").content.decode()
+    assert 'data-testid="transfer-change"' in page
+    response = client.post(f"/cases/{graduate.pk}/transfer-change/")
+    task = open_task(graduate, "confirm_leave")
+    assert response["Location"] == f"/tasks/{task.pk}/"
+    first.refresh_from_db()
+    graduate.refresh_from_db()
+    assert first.status == ConfirmationStatus.SUPERSEDED and graduate.confirmed_at is None
+    assert task.assignee_id == graduate.user_id
+
+    second = confirm(graduate, reviewer, archive_address="上海市浦东新区世纪大道1号")
+    assert second.transfer_no != first.transfer_no
+    assert second.transfer.archive_address == "上海市浦东新区世纪大道1号"
+    verifier_client = Client()
+    verifier_client.force_login(verifier)
+    old = verifier_client.post("/verify/", {"name": graduate.name, "number": first.transfer_no})
+    assert 'data-result="superseded"' in old.content.decode()
+
+
+def test_archive_details_cannot_be_reopened_after_the_change_deadline(cohort, reviewer, supervisor):
+    from django.test import Client
+
+    graduate = approve_registration(cohort[0], reviewer)
+    open_leave_window(graduate.university, supervisor)  # cohort 2026: 31 August has passed
+    first = confirm(graduate, reviewer)
+    client = Client()
+    client.force_login(graduate.user)
+    assert (
+        'data-testid="transfer-change"' not in client.get(f"/cases/{graduate.pk}/").content.decode()
+    )
+    page = client.post(f"/cases/{graduate.pk}/transfer-change/", follow=True).content.decode()
+    assert "变更已截止：请联系学校" in page  # the refusal, with whom to ask
+    first.refresh_from_db()
+    assert first.status == ConfirmationStatus.VALID and first.is_current
+    other = Client()
+    other.force_login(cohort[1].user)
+    assert other.post(f"/cases/{graduate.pk}/transfer-change/").status_code == 404
