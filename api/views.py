@@ -145,6 +145,7 @@ class ReconciliationCasesView(generics.GenericAPIView):
     @extend_schema(
         operation_id="sync_reconciliation_cases",
         summary="The digest of every case of one university cohort, by 学号",
+        responses={200: s.CaseDigestSerializer(many=True)},  # a page of digests
         tags=["sync"],
     )
     def get(self, request, university: str, cohort: int):
