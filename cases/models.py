@@ -905,9 +905,8 @@ class TallyFigures(models.Model):
     n = models.IntegerField(_("graduates"), default=0)
     late_corrections = models.IntegerField(_("late corrections"), default=0)
 
-    KEY_FIELDS = (
-        "cohort",
-        "province_id",
+    # What a row counts by below its organisation; every grain's key ends with these.
+    FIGURE_FIELDS = (
         "education_level",
         "status",
         "category_code",
@@ -916,6 +915,7 @@ class TallyFigures(models.Model):
         "confirmed",
         "targeted_compliance",
     )
+    KEY_FIELDS = ("cohort", "province_id", *FIGURE_FIELDS)
 
     class Meta:
         abstract = True
@@ -934,13 +934,7 @@ class TallyColumns(TallyFigures):
         "province_id",
         "university_id",
         "college_id",
-        "education_level",
-        "status",
-        "category_code",
-        "destination_class",
-        "flexible",
-        "confirmed",
-        "targeted_compliance",
+        *TallyFigures.FIGURE_FIELDS,
     )
 
     class Meta:
@@ -956,19 +950,7 @@ class CaseTally(TallyColumns):
         verbose_name_plural = _("case tallies")
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "cohort",
-                    "province",
-                    "university",
-                    "college",
-                    "education_level",
-                    "status",
-                    "category_code",
-                    "destination_class",
-                    "flexible",
-                    "confirmed",
-                    "targeted_compliance",
-                ],
+                fields=["cohort", "province", "university", "college", *TallyFigures.FIGURE_FIELDS],
                 name="case_tally_key",
             )
         ]
@@ -987,36 +969,14 @@ class UniversityTally(TallyFigures):
         University, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
-    KEY_FIELDS = (
-        "cohort",
-        "province_id",
-        "university_id",
-        "education_level",
-        "status",
-        "category_code",
-        "destination_class",
-        "flexible",
-        "confirmed",
-        "targeted_compliance",
-    )
+    KEY_FIELDS = ("cohort", "province_id", "university_id", *TallyFigures.FIGURE_FIELDS)
 
     class Meta:
         verbose_name = _("university tally")
         verbose_name_plural = _("university tallies")
         constraints = [
             models.UniqueConstraint(  # its index, (cohort, province, …), serves a province's read
-                fields=[
-                    "cohort",
-                    "province",
-                    "university",
-                    "education_level",
-                    "status",
-                    "category_code",
-                    "destination_class",
-                    "flexible",
-                    "confirmed",
-                    "targeted_compliance",
-                ],
+                fields=["cohort", "province", "university", *TallyFigures.FIGURE_FIELDS],
                 name="university_tally_key",
             )
         ]
@@ -1035,17 +995,7 @@ class ProvinceTally(TallyFigures):
         verbose_name_plural = _("province tallies")
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "cohort",
-                    "province",
-                    "education_level",
-                    "status",
-                    "category_code",
-                    "destination_class",
-                    "flexible",
-                    "confirmed",
-                    "targeted_compliance",
-                ],
+                fields=["cohort", "province", *TallyFigures.FIGURE_FIELDS],
                 name="province_tally_key",
             )
         ]

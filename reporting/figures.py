@@ -19,18 +19,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, QuerySet, Sum
 
-from cases.models import CaseStatus, DestinationClass, TargetedCompliance
+from cases.models import CaseStatus, DestinationClass, TallyFigures, TargetedCompliance
 
 NOT_EMPLOYED_CODES = ("70", "71", "72")
-ROW_FIELDS = (
-    "education_level",
-    "status",
-    "category_code",
-    "destination_class",
-    "flexible",
-    "confirmed",
-    "targeted_compliance",
-)
+ROW_FIELDS = TallyFigures.FIGURE_FIELDS
 
 
 def _rate(part: int, whole: int) -> float | None:
