@@ -345,3 +345,38 @@ def test_the_campaign_list_pages_and_exports_every_campaign(
     workbook = load_workbook(io.BytesIO(client.get("/spot-checks/", {"format": "xlsx"}).content))
     names = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
     assert names == [second.name, first.name]
+
+
+def test_a_spot_check_correction_that_breaks_a_targeted_agreement_goes_to_the_targeted_reviewer(
+    sampled_world, monitor, inspector, reviewer, deadline, uni
+):
+    from tests.factories import member
+    from tests.workflows.helpers import GOOD_CREDIT_CODE
+
+    campaign = launch(monitor, [inspector], deadline, universities=[uni], size_value=1, seed=3)
+    check = TaskScope.objects.get(campaign=campaign)
+    # The sampled graduate is bound to an employer by a 定向 agreement their registration matches.
+    Graduate.objects.filter(pk=check.graduate_id).update(
+        training_mode="targeted",
+        targeted_employer_name="福建测试科技有限公司",
+        targeted_credit_code=GOOD_CREDIT_CODE,
+        agreement_no="DX-2022-009",
+        targeted_compliance="matching",
+    )
+    login(inspector).post(
+        f"/tasks/{check.pk}/",
+        {"outcome": "inconsistent", "notes": "已去其他单位", "evidence": upload("call.pdf")},
+    )
+    correction = TaskScope.objects.get(kind="correct_discrepancy")
+    data = {
+        k: (v.pk if hasattr(v, "pk") else v)
+        for k, v in employment_values(employer_credit_code="9144030071526726XG").items()
+    }
+    data.update(resolution="corrected", note="核实后更正为实际单位")
+    assert login(reviewer).post(f"/tasks/{correction.pk}/", data).status_code == 302
+    graduate = Graduate.objects.get(pk=check.graduate_id)
+    assert graduate.targeted_compliance == "mismatch"
+    task = TaskScope.objects.get(graduate=graduate, kind="targeted_check")
+    assert task.status == "open" and task.candidate_role == "targeted_reviewer"
+    targeted_reviewer = member("targeted_reviewer", university=uni)
+    assert f"/tasks/{task.pk}/" in login(targeted_reviewer).get("/tasks/queue/").content.decode()
