@@ -68,6 +68,24 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
 
 
+class Submission(models.Model):
+    """Who submitted a version and when, and who decided on it: what filing and report
+    versions share."""
+
+    note = models.TextField(_("remarks"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Filing(models.Model):
     university = models.ForeignKey(
         University, on_delete=models.PROTECT, related_name="filings", verbose_name=_("university")
@@ -95,7 +113,7 @@ class Filing(models.Model):
         return f"{self.university.name} {self.cohort}届备案"
 
 
-class FilingVersion(models.Model):
+class FilingVersion(Submission):
     """One submission of a filing. Its content (entries, counts) is never changed; only the
     province's decision is recorded on it once."""
 
@@ -105,15 +123,6 @@ class FilingVersion(models.Model):
         _("status"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
     )
     total = models.PositiveIntegerField(_("graduates"), default=0)
-    note = models.TextField(_("remarks"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     issues = models.TextField(_("issues"), blank=True)
 
     class Meta:
@@ -189,7 +198,7 @@ class ProvincialReport(models.Model):
         return f"{self.province.name} {self.cohort}届上报"
 
 
-class ReportVersion(models.Model):
+class ReportVersion(Submission):
     """One submission of a provincial report: the filed versions it is built from."""
 
     report = models.ForeignKey(ProvincialReport, on_delete=models.CASCADE, related_name="versions")
@@ -200,15 +209,6 @@ class ReportVersion(models.Model):
     filings = models.ManyToManyField(FilingVersion, through="ReportFiling", related_name="reports")
     universities_total = models.PositiveIntegerField(_("universities"), default=0)
     total = models.PositiveIntegerField(_("graduates"), default=0)
-    note = models.TextField(_("remarks"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
