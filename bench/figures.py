@@ -23,7 +23,13 @@ from verification.models import Confirmation
 from workflows import services
 from workflows.flows import RegistrationFlow
 from workflows.models import TaskScope
-from workflows.selectors import InboxFilters, inbox_rows, my_tasks, queue_for_user
+from workflows.selectors import (
+    InboxFilters,
+    inbox_columns,
+    inbox_rows,
+    my_tasks,
+    queue_for_user,
+)
 
 from .measure import explain, explain_queryset, plan_line, ratio, timed
 
@@ -89,8 +95,10 @@ def reviewer_queue() -> list[dict]:
         user = _user(_reviewer_of(university))
         scope_for_user(user)  # resolved once per request, shared by the page and its count
 
-        def ours_page(user=user):
-            list(inbox_rows(queue_for_user(user, InboxFilters()))[:50])
+        columns = inbox_columns(scope_for_user(user), InboxFilters(), queue=True)
+
+        def ours_page(user=user, columns=columns):
+            list(inbox_rows(queue_for_user(user, InboxFilters()), **columns)[:50])
 
         def ours_count(user=user):
             queue_for_user(user, InboxFilters()).count()
@@ -116,7 +124,7 @@ def reviewer_queue() -> list[dict]:
         }
         ours_qs = queue_for_user(user, InboxFilters())
         figures["plans"] = {
-            "ours_page": plan_line(explain_queryset(inbox_rows(ours_qs)[:50])),
+            "ours_page": plan_line(explain_queryset(inbox_rows(ours_qs, **columns)[:50])),
             "ours_count": plan_line(explain_queryset(ours_qs.order_by().values("pk"))),
             "stock_page": plan_line(explain_queryset(stock_qs()[:50])),
             "sql_page": plan_line(explain(QUEUE_PAGE_SQL, [university.pk])),
@@ -133,6 +141,7 @@ def graduate_my_tasks() -> dict:
     """A graduate's "my tasks" page through Django (session, scope, page) and its query."""
     row = TaskScope.objects.filter(kind="register", status="assigned").order_by("task_id").first()
     user = _user(row.assignee_id)
+    columns = inbox_columns(scope_for_user(user), InboxFilters(), queue=False)
     client = Client()
     client.force_login(user)
 
@@ -143,9 +152,11 @@ def graduate_my_tasks() -> dict:
     sql = "SELECT task_id FROM workflows_taskscope WHERE assignee_id = %s AND status = 'assigned' ORDER BY due_at, task_id LIMIT 50"
     return {
         "page": timed(page),
-        "query": timed(lambda: list(inbox_rows(my_tasks(user, InboxFilters()))[:50])),
+        "query": timed(lambda: list(inbox_rows(my_tasks(user, InboxFilters()), **columns)[:50])),
         "sql": timed(_sql(sql, [user.pk])),
-        "plan": plan_line(explain_queryset(inbox_rows(my_tasks(user, InboxFilters()))[:50])),
+        "plan": plan_line(
+            explain_queryset(inbox_rows(my_tasks(user, InboxFilters()), **columns)[:50])
+        ),
     }
 
 

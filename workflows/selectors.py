@@ -89,10 +89,12 @@ INBOX_COLUMNS = {
     "student_no": F("graduate__student_no"),
     "graduate_name": F("graduate__name"),
     "college_name": F("college__name"),
-    "university_name": F("university__name"),
-    "assignee_name": Coalesce(
-        NullIf(F("assignee__first_name"), Value("")), F("assignee__username")
-    ),
+}
+# Shown only where a row may need them: a spot check names its university, a task in
+# progress its assignee. Each is a join fewer on the other pages.
+UNIVERSITY_COLUMN = {"university_name": F("university__name")}
+ASSIGNEE_COLUMN = {
+    "assignee_name": Coalesce(NullIf(F("assignee__first_name"), Value("")), F("assignee__username"))
 }
 
 
@@ -111,9 +113,27 @@ INBOX_FIELDS = (
 )
 
 
-def inbox_rows(qs: QuerySet[TaskScope]) -> QuerySet[TaskScope]:
-    """``queue_for_user`` or ``my_tasks`` with the columns an inbox row shows."""
-    return qs.only(*INBOX_FIELDS).annotate(**INBOX_COLUMNS)
+def inbox_rows(
+    qs: QuerySet[TaskScope], *, spot_checks: bool = True, assignees: bool = True
+) -> QuerySet[TaskScope]:
+    """``queue_for_user`` or ``my_tasks`` with the columns an inbox row shows: with the
+    university's name where the rows may be spot checks, with the assignee's name where
+    they may be claimed by someone else."""
+    columns = {
+        **INBOX_COLUMNS,
+        **(UNIVERSITY_COLUMN if spot_checks else {}),
+        **(ASSIGNEE_COLUMN if assignees else {}),
+    }
+    return qs.only(*INBOX_FIELDS).annotate(**columns)
+
+
+def inbox_columns(scope: Scope, filters: InboxFilters, *, queue: bool) -> dict[str, bool]:
+    """What ``inbox_rows`` needs for this inbox: spot checks appear to inspectors only, and
+    other people's tasks in a queue that lists tasks in progress."""
+    return {
+        "spot_checks": scope.has_role(Role.INSPECTOR),
+        "assignees": queue and filters.status in (ScopeStatus.ASSIGNED, "active"),
+    }
 
 
 def queue_for_user(user, filters: InboxFilters) -> QuerySet[TaskScope]:

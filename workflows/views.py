@@ -145,8 +145,8 @@ def home(request):
 class InboxPaginator(Paginator):
     """Counts the bare task rows (one index scan); lists a page with its display columns."""
 
-    def __init__(self, rows, per_page):
-        super().__init__(selectors.inbox_rows(rows), per_page)
+    def __init__(self, rows, per_page, **columns):
+        super().__init__(selectors.inbox_rows(rows, **columns), per_page)
         self.rows = rows
 
     @cached_property
@@ -163,7 +163,9 @@ def _inbox(request, *, queue: bool):
         if queue
         else selectors.my_tasks(request.user, filters)
     )
-    page = InboxPaginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = InboxPaginator(
+        rows, settings.PAGE_SIZE, **selectors.inbox_columns(scope, filters, queue=queue)
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -146,6 +146,10 @@ def test_the_monitor_creates_a_campaign_and_the_checks_wait_in_the_inspectors_qu
     assert 'data-testid="seed">42<' in detail
     queue = login(inspector).get("/tasks/queue/")
     assert queue.context["page"].paginator.count == 5
+    # A check names the university of its case (an inspector's cases span universities).
+    universities = {r.university.name for r in rows}
+    assert {t.university_name for t in queue.context["page"].object_list} == universities
+    assert all(f"{name} · " in queue.content.decode() for name in universities)
     assert Notification.objects.filter(kind="spot_checks_assigned").count() == 2
     events = CaseEvent.objects.filter(kind="sampled").values_list("graduate_id", flat=True)
     assert sorted(events) == sampled_ids(campaign)

@@ -138,3 +138,28 @@ def test_queue_is_paginated(uni, supervisor, reviewer, settings):
     assert len(first.context["page"].object_list) == 5
     assert len(third.context["page"].object_list) == 2
     assert "第 1 页，共 3 页" in first.content.decode()
+
+
+def test_a_queue_of_tasks_in_progress_names_who_has_them(waiting, reviewer, uni):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows import services
+
+    reviewer.first_name = "王审核"
+    reviewer.save(update_fields=["first_name"])
+    first = queue_for_user(reviewer, InboxFilters()).first()
+    services.task_claim(task_id=first.pk, user=reviewer)
+    client = Client()
+    client.force_login(reviewer)
+    active = _get_page(client, "/tasks/queue/", status="active")
+    claimed = [t for t in active.context["page"].object_list if t.pk == first.pk]
+    assert [t.assignee_name for t in claimed] == ["王审核"]
+    assert "· 王审核" in active.content.decode()
+    # The unclaimed queue has no assignee to name: its page joins neither the users nor
+    # the universities (a reviewer's rows are all of their own university).
+    with CaptureQueriesContext(connection) as queries:
+        _get_page(client, "/tasks/queue/")
+    page_query = [q["sql"] for q in queries if "LIMIT" in q["sql"] and "taskscope" in q["sql"]]
+    assert len(page_query) == 1
+    assert '"auth_user"' not in page_query[0] and '"roles_university"' not in page_query[0]
