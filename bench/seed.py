@@ -168,7 +168,10 @@ class Nation:
     def __init__(self, *, scale: int, seed: int = 2026, universities: int | None = None):
         self.scale = scale
         self.rng = random.Random(seed)
-        self.universities = universities or min(3000, max(30, scale // 300))
+        # The nation's ~3,000 universities from 100,000 graduates up (about 33 graduates
+        # each on average there): a larger scale means larger universities, not more of
+        # them, so that 100k and 1M compare the same nation. Fewer below, for smoke runs.
+        self.universities = universities or min(3000, max(30, scale // 33))
         self.copy = Copier()
         self.now = timezone.now()
 
