@@ -189,10 +189,8 @@ def _verifier_org(user):
     return None
 
 
-def verifier_locked(user) -> VerifierLock | None:
-    return (
-        VerifierLock.objects.filter(user=user, until__gt=timezone.now()).order_by("-until").first()
-    )
+def verifier_locked(user) -> bool:
+    return VerifierLock.objects.filter(user=user, until__gt=timezone.now()).exists()
 
 
 def _log(*, user, channel, name, number, result, confirmation=None, ip=None) -> Lookup:
@@ -215,7 +213,7 @@ def _maybe_lock(user) -> None:
     failures = Lookup.objects.filter(
         user=user, at__gte=window, result=LookupResult.NO_MATCH
     ).count()
-    if failures >= settings.VERIFY_FAILURE_LIMIT and verifier_locked(user) is None:
+    if failures >= settings.VERIFY_FAILURE_LIMIT and not verifier_locked(user):
         VerifierLock.objects.create(
             user=user,
             until=timezone.now() + timedelta(minutes=settings.VERIFY_LOCK_MINUTES),
@@ -264,17 +262,9 @@ def lookup(*, user, name: str, number: str, ip: str | None = None) -> Answer:
         return Answer(LookupResult.LOCKED)
     confirmation = None
     if kind == "transfer_no":
-        confirmation = (
-            Confirmation.objects.select_related(*ANSWER_RELATED)
-            .filter(transfer_no=numbers.transfer_no_text(number))
-            .first()
-        )
+        confirmation = _confirmation(transfer_no=numbers.transfer_no_text(number))
     elif kind == "verification_no":
-        confirmation = (
-            Confirmation.objects.select_related(*ANSWER_RELATED)
-            .filter(verification_no=numbers.normalise(number))
-            .first()
-        )
+        confirmation = _confirmation(verification_no=numbers.normalise(number))
     return _conclude(
         user=user, channel=channel, name=name, number=number, confirmation=confirmation, ip=ip
     )
@@ -285,7 +275,16 @@ def confirmation_for_qr(signed: str) -> Confirmation | None:
         token = signing.Signer(salt=QR_SALT).unsign(signed)
     except signing.BadSignature:
         return None
-    return Confirmation.objects.select_related(*ANSWER_RELATED).filter(qr_token=token).first()
+    return _confirmation(qr_token=token)
+
+
+def _confirmation(**unique) -> Confirmation | None:
+    """The confirmation with this number or token (each is unique), with what an answer
+    shows; ``get`` rather than ``first``: no ordering to compile or to run."""
+    try:
+        return Confirmation.objects.select_related(*ANSWER_RELATED).get(**unique)
+    except Confirmation.DoesNotExist:
+        return None
 
 
 @transaction.atomic
