@@ -13,6 +13,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.bulk import insert_objects
 from notifications.kinds import EventKind
 from notifications.services import notify_event
 from roles import permissions
@@ -117,7 +118,7 @@ def graduates_create(
         )
         for row, user in zip(rows, users, strict=True)
     ]
-    Graduate.objects.bulk_create(graduates, batch_size=1000)
+    insert_objects(graduates)
     role_services.memberships_create_bulk(
         memberships=[
             Membership(
@@ -133,7 +134,7 @@ def graduates_create(
     permissions.grant_many(
         model=Graduate, codename="view_graduate", pairs=[(g.user_id, g.pk) for g in graduates]
     )
-    CaseEvent.objects.bulk_create(
+    insert_objects(
         [
             _status_event(
                 graduate=g,
@@ -144,8 +145,7 @@ def graduates_create(
                 after=CaseStatus.UNREGISTERED,
             )
             for g in graduates
-        ],
-        batch_size=1000,
+        ]
     )
     outbox.record_many(event_type=EventType.GRADUATE_UPSERT, graduates=graduates)
     tally_add([g.pk for g in graduates])

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from config.bulk import insert_objects
+
 from .models import AccountActivation, Membership
 
 # Crockford base32: no I, L, O or U, so a code read aloud or typed is unambiguous.
@@ -64,7 +66,7 @@ def membership_create(
 
 def memberships_create_bulk(*, memberships: list[Membership]) -> None:
     """Many memberships at once (roster imports); each must already be consistent."""
-    Membership.objects.bulk_create(memberships, batch_size=1000)
+    insert_objects(memberships)
 
 
 def users_create_without_password_bulk(*, accounts: list[tuple[str, str]]) -> list:
@@ -81,8 +83,7 @@ def users_create_without_password_bulk(*, accounts: list[tuple[str, str]]) -> li
         )
         for username, full_name in accounts
     ]
-    user_model.objects.bulk_create(users, batch_size=1000)
-    return users
+    return insert_objects(users)
 
 
 @transaction.atomic

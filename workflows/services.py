@@ -33,6 +33,7 @@ from cases.models import (
     TargetedCompliance,
 )
 from cases.roster import ParsedRow, RowError
+from config.bulk import insert_objects
 from notifications.kinds import EventKind
 from notifications.services import Event, notify_event, notify_events
 from roles import services as role_services
@@ -94,7 +95,7 @@ def processes_open_bulk(
     content_type = ContentType.objects.get_for_model(Graduate)
     token = Token("start")
     data = process_data or [{} for _g in graduates]
-    processes = CaseProcess.objects.bulk_create(
+    processes = insert_objects(
         [
             CaseProcess(
                 flow_class=flow,
@@ -105,10 +106,9 @@ def processes_open_bulk(
                 artifact_object_id=g.pk,
             )
             for g, d in zip(graduates, data, strict=True)
-        ],
-        batch_size=1000,
+        ]
     )
-    starts = Task.objects.bulk_create(
+    starts = insert_objects(
         [
             Task(
                 process_id=p.pk,
@@ -122,10 +122,9 @@ def processes_open_bulk(
                 data={},
             )
             for p in processes
-        ],
-        batch_size=1000,
+        ]
     )
-    firsts = Task.objects.bulk_create(
+    firsts = insert_objects(
         [
             Task(
                 process_id=p.pk,
@@ -138,21 +137,18 @@ def processes_open_bulk(
                 data={},
             )
             for p, g in zip(processes, graduates, strict=True)
-        ],
-        batch_size=1000,
+        ]
     )
     link = Task.previous.through
-    link.objects.bulk_create(
-        [link(from_task_id=f.pk, to_task_id=s.pk) for f, s in zip(firsts, starts, strict=True)],
-        batch_size=2000,
+    insert_objects(
+        [link(from_task_id=f.pk, to_task_id=s.pk) for f, s in zip(firsts, starts, strict=True)]
     )
     due_at = due_at or scope.sla_due(first, now)
-    rows = TaskScope.objects.bulk_create(
+    rows = insert_objects(
         [
             scope.scope_row(task=f, graduate=g, kind=first, due_at=due_at, campaign_id=campaign_id)
             for f, g in zip(firsts, graduates, strict=True)
-        ],
-        batch_size=1000,
+        ]
     )
     if not for_graduate:
         return firsts
