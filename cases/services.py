@@ -13,12 +13,12 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.bulk import insert_objects
+from config.bulk import insert_objects, insert_rows
 from notifications.kinds import EventKind
 from notifications.services import notify_event
 from roles import permissions
 from roles import services as role_services
-from roles.models import Membership, Role
+from roles.models import Role
 from sync import outbox
 from sync.models import EventType
 
@@ -120,32 +120,26 @@ def graduates_create(
     ]
     insert_objects(graduates)
     role_services.memberships_create_bulk(
-        memberships=[
-            Membership(
-                user=user,
-                role=Role.GRADUATE,
-                university=university,
-                province_id=university.province_id,
-                created_at=now,
-            )
-            for user in users
-        ]
+        user_ids=[user.pk for user in users], role=Role.GRADUATE, university=university, at=now
     )
     permissions.grant_many(
         model=Graduate, codename="view_graduate", pairs=[(g.user_id, g.pk) for g in graduates]
     )
-    insert_objects(
+    insert_rows(
+        CaseEvent,
+        ["graduate_id", "at", "actor_id", "kind", "field", "before", "after"],
         [
-            _status_event(
-                graduate=g,
-                kind=CaseEvent.Kind.CREATED,
-                actor=actor,
-                at=now,
-                before=None,
-                after=CaseStatus.UNREGISTERED,
+            (
+                g.pk,
+                now,
+                actor.pk if actor else None,
+                CaseEvent.Kind.CREATED,
+                "status",
+                None,
+                CaseStatus.UNREGISTERED,
             )
             for g in graduates
-        ]
+        ],
     )
     outbox.record_many(event_type=EventType.GRADUATE_UPSERT, graduates=graduates)
     tally_add([g.pk for g in graduates])

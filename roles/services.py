@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from config.bulk import insert_objects
+from config.bulk import insert_objects, insert_rows
 
 from .models import AccountActivation, Membership
 
@@ -64,9 +64,13 @@ def membership_create(
     return membership
 
 
-def memberships_create_bulk(*, memberships: list[Membership]) -> None:
-    """Many memberships at once (roster imports); each must already be consistent."""
-    insert_objects(memberships)
+def memberships_create_bulk(*, user_ids: list[int], role: str, university, at) -> None:
+    """A membership of ``role`` at ``university`` for each user (roster imports)."""
+    insert_rows(
+        Membership,
+        ["user_id", "role", "university_id", "province_id", "created_at"],
+        [(user_id, role, university.pk, university.province_id, at) for user_id in user_ids],
+    )
 
 
 def users_create_without_password_bulk(*, accounts: list[tuple[str, str]]) -> list:

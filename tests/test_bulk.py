@@ -11,7 +11,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
 from cases.models import CaseEvent, CaseStatus, Graduate
-from config.bulk import insert_objects
+from config.bulk import insert_objects, insert_rows
 from workflows.flows import RegistrationFlow
 from workflows.models import CaseProcess
 
@@ -97,6 +97,22 @@ def test_copied_processes_tasks_and_events_equal_bulk_created_ones(cohort):
     )
     assert _stored(CaseEvent, copied_events) == _stored(CaseEvent, created_events)
     assert CaseEvent.objects.get(pk=copied_events[0].pk).note == AWKWARD
+
+
+def test_rows_take_the_defaults_of_the_fields_left_out(cohort):
+    graduate = cohort.first()
+    fields = ["flow_class", "status", "created", "data", "artifact_content_type_id"]
+    made = _processes(graduate)
+    ids = insert_rows(
+        CaseProcess,
+        [*fields, "artifact_object_id"],
+        [(*(getattr(p, f) for f in fields), p.artifact_object_id) for p in made],
+    )
+    created = CaseProcess.objects.bulk_create(_processes(graduate))
+    assert ids == sorted(ids)
+    assert _stored(CaseProcess, CaseProcess.objects.filter(pk__in=ids).order_by("pk")) == _stored(
+        CaseProcess, created
+    )
 
 
 def test_instances_read_back_as_written(cohort):

@@ -33,7 +33,7 @@ from cases.models import (
     TargetedCompliance,
 )
 from cases.roster import ParsedRow, RowError
-from config.bulk import insert_objects
+from config.bulk import insert_objects, insert_rows
 from notifications.kinds import EventKind
 from notifications.services import Event, notify_event, notify_events
 from roles import services as role_services
@@ -95,39 +95,43 @@ def processes_open_bulk(
     content_type = ContentType.objects.get_for_model(Graduate)
     token = Token("start")
     data = process_data or [{} for _g in graduates]
-    processes = insert_objects(
+    process_ids = insert_rows(
+        CaseProcess,
         [
-            CaseProcess(
-                flow_class=flow,
-                status=PROCESS.NEW,
-                created=now,
-                data=d,
-                artifact_content_type=content_type,
-                artifact_object_id=g.pk,
-            )
+            "flow_class",
+            "status",
+            "created",
+            "data",
+            "artifact_content_type_id",
+            "artifact_object_id",
+        ],
+        [
+            (flow, PROCESS.NEW, now, d, content_type.pk, g.pk)
             for g, d in zip(graduates, data, strict=True)
-        ]
+        ],
     )
-    starts = insert_objects(
+    start_ids = insert_rows(
+        Task,
         [
-            Task(
-                process_id=p.pk,
-                flow_task=flow.start,
-                flow_task_type=flow.start.task_type,
-                status=STATUS.DONE,
-                created=now,
-                started=now,
-                finished=now,
-                token=token,
-                data={},
-            )
-            for p in processes
-        ]
+            "process_id",
+            "flow_task",
+            "flow_task_type",
+            "status",
+            "created",
+            "started",
+            "finished",
+            "token",
+            "data",
+        ],
+        [
+            (pk, flow.start, flow.start.task_type, STATUS.DONE, now, now, now, token, {})
+            for pk in process_ids
+        ],
     )
     firsts = insert_objects(
         [
             Task(
-                process_id=p.pk,
+                process_id=pk,
                 flow_task=node,
                 flow_task_type=node.task_type,
                 status=STATUS.ASSIGNED if for_graduate and g.user_id else STATUS.NEW,
@@ -136,12 +140,13 @@ def processes_open_bulk(
                 token=token,
                 data={},
             )
-            for p, g in zip(processes, graduates, strict=True)
+            for pk, g in zip(process_ids, graduates, strict=True)
         ]
     )
-    link = Task.previous.through
-    insert_objects(
-        [link(from_task_id=f.pk, to_task_id=s.pk) for f, s in zip(firsts, starts, strict=True)]
+    insert_rows(
+        Task.previous.through,
+        ["from_task_id", "to_task_id"],
+        [(f.pk, pk) for f, pk in zip(firsts, start_ids, strict=True)],
     )
     due_at = due_at or scope.sla_due(first, now)
     rows = insert_objects(
