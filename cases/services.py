@@ -122,7 +122,7 @@ def graduates_create(
     role_services.memberships_create_bulk(
         user_ids=[user.pk for user in users], role=Role.GRADUATE, university=university, at=now
     )
-    permissions.grant_many(
+    permissions.grant_new(
         model=Graduate, codename="view_graduate", pairs=[(g.user_id, g.pk) for g in graduates]
     )
     insert_rows(

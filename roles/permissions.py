@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from guardian.utils import get_user_obj_perms_model
 
+from config.bulk import insert_rows
+
 
 def _permission(model: type[models.Model], codename: str) -> Permission:
     content_type = ContentType.objects.get_for_model(model)
@@ -42,6 +44,15 @@ def grant_many(
         for user_id, object_id in pairs
     ]
     perm_model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(rows)
+
+
+def grant_new(*, model: type[models.Model], codename: str, pairs: Iterable[tuple[int, int]]) -> int:
+    """``grant_many`` on objects created in the current transaction, which hold no grant
+    yet: written without the conflict check (COPYed on PostgreSQL)."""
+    permission_id = _permission(model, codename).pk
+    rows = [(user_id, permission_id, object_id) for user_id, object_id in pairs]
+    insert_rows(_direct_model(model), ["user_id", "permission_id", "content_object_id"], rows)
     return len(rows)
 
 
