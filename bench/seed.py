@@ -37,6 +37,7 @@ from cases.models import (
     JobCategory,
     Region,
 )
+from config.bulk import copy_rows
 from roles.models import University
 from verification import numbers
 from workflows.flows import LeaveConfirmationFlow, RegistrationFlow
@@ -113,22 +114,13 @@ REVIEWER_PASSWORD = "bench-password-2026"
 
 
 class Copier:
-    """COPY rows into a table, through the connection Django holds."""
+    """COPY rows into a table (``config.bulk.copy_rows``), counting them per table."""
 
     def __init__(self):
         self.counts: dict[str, int] = {}
 
     def __call__(self, table: str, columns: list[str], rows) -> None:
-        raw = connection.connection
-        n = 0
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-                n += 1
-        self.counts[table] = self.counts.get(table, 0) + n
+        self.counts[table] = self.counts.get(table, 0) + copy_rows(table, columns, rows)
 
 
 def university_sizes(total: int, count: int, rng: random.Random) -> list[int]:
