@@ -7,8 +7,10 @@ must be in the context: ``notify_event`` refuses a context that lacks one.
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import models
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -57,9 +59,12 @@ class KindText:
     body: Promise
     sms: bool = False  # sent by SMS unless the user turns it off
 
-    @property
+    @cached_property
     def placeholders(self) -> frozenset[str]:
-        return frozenset(re.findall(r"%\((\w+)\)", str(self.subject) + str(self.body)))
+        """The names its texts interpolate, read once from the source texts (a translation
+        has the same ones: compilemessages checks the format of each)."""
+        with translation.override(None):
+            return frozenset(re.findall(r"%\((\w+)\)", str(self.subject) + str(self.body)))
 
 
 TEXTS: dict[str, KindText] = {

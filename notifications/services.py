@@ -29,6 +29,7 @@ from .kinds import EXTERNAL_CHANNELS, Channel, EventKind, default_channels, miss
 from .models import DeliveryAttempt, DeliveryResult, Notification, NotificationSettings
 
 BATCH = 500
+KNOWN_KINDS = frozenset(EventKind.values)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _notify_all(wanted: dict[tuple[int, str], Event]) -> list[int]:
 
 
 def _check(event: Event) -> None:
-    if event.kind not in EventKind.values:
+    if event.kind not in KNOWN_KINDS:
         raise ValueError(f"unknown notification kind {event.kind!r}")
     if not event.dedupe_key or len(event.dedupe_key) > 200:
         raise ValueError("a notification needs a dedupe key of at most 200 characters")
