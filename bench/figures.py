@@ -79,9 +79,13 @@ WHERE university_id = %s AND candidate_role = 'university_reviewer' AND status =
 
 
 def _sql(sql, params):
+    """The hand-written statement, planned for its parameters on every run: the plan the
+    database picks for the ORM's queries too. (Prepared once, PostgreSQL may switch it to a
+    generic plan, which for a large university's queue sorts its whole queue.)"""
+
     def run():
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.cursor.execute(sql, params, prepare=False)
             cursor.fetchall()
 
     return run

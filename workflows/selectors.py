@@ -1,6 +1,8 @@
 """Inbox reads. Every list is one indexed query over ``TaskScope`` plus its count."""
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -49,12 +51,13 @@ def claim_ids(scope: Scope, role: str) -> frozenset[int]:
 
 
 def claim_q(scope: Scope) -> Q:
-    q = Q(pk__in=[])
+    parts = []
     for role, level in CLAIM_LEVEL.items():
-        ids = claim_ids(scope, role)
+        ids = sorted(claim_ids(scope, role))
         if ids:
-            q |= Q(candidate_role=role, **{f"{level}_id__in": sorted(ids)})
-    return q
+            column = {f"{level}_id": ids[0]} if len(ids) == 1 else {f"{level}_id__in": ids}
+            parts.append(Q(candidate_role=role, **column))
+    return reduce(operator.or_, parts) if parts else Q(pk__in=[])
 
 
 def may_claim(scope: Scope, row: TaskScope) -> bool:
