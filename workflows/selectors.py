@@ -131,10 +131,11 @@ def inbox_rows(
 
 
 def inbox_columns(scope: Scope, filters: InboxFilters, *, queue: bool) -> dict[str, bool]:
-    """What ``inbox_rows`` needs for this inbox: spot checks appear to inspectors only, and
-    other people's tasks in a queue that lists tasks in progress."""
+    """What ``inbox_rows`` needs for this inbox: spot checks appear in inspectors' queues
+    only (and in the "my tasks" of whoever holds one), other people's tasks in a queue that
+    lists tasks in progress."""
     return {
-        "spot_checks": scope.has_role(Role.INSPECTOR),
+        "spot_checks": not queue or scope.has_role(Role.INSPECTOR),
         "assignees": queue and filters.status in (ScopeStatus.ASSIGNED, "active"),
     }
 
