@@ -81,7 +81,7 @@ def rows(result: dict):
         yield (
             f"Dashboard read, {d['level']} ({d['subject']}, {d['graduates']:,} graduates): selector",
             ms(d["selector"]),
-            f"whole page {ms(d['page'])}; its count query {ms(d['count_query'])}, "
+            f"whole page {ms(d['page'])}; its count queries {ms(d['count_query'])}, "
             f"{d['tally_rows_read']:,} tally rows read ({d['plan']})",
         )
     if "statistics_recomputation" in result:
@@ -101,7 +101,7 @@ def plans(result: dict):
     if "graduate_my_tasks" in result:
         yield ("graduate my tasks", result["graduate_my_tasks"]["plan"])
     for d in result.get("dashboard_reads", []):
-        yield (f"dashboard {d['level']}: count query", d["plan"])
+        yield (f"dashboard {d['level']}: count queries", d["plan"])
     if "verification_lookup" in result:
         yield ("verification lookup", result["verification_lookup"]["plan"])
 

@@ -916,6 +916,7 @@ class TallyFigures(models.Model):
         "targeted_compliance",
     )
     KEY_FIELDS = ("cohort", "province_id", *FIGURE_FIELDS)
+    COUNTERS = ("n", "late_corrections")
 
     class Meta:
         abstract = True
@@ -960,29 +961,75 @@ class CaseTally(TallyColumns):
         return f"{self.cohort} {self.university_id} {self.status} {self.category_code}: {self.n}"
 
 
-class UniversityTally(TallyFigures):
-    """The live tallies summed by university (no college): what a province's dashboard
-    reads. Kept in the same transaction as the ``CaseTally`` rows it sums
-    (``cases.tallies.tally_apply``)."""
+# The categories the employment count leaves out: 总数 − (70 + 71 + 72).
+NOT_EMPLOYED_CODES = ("70", "71", "72")
 
+
+class UniversitySummary(models.Model):
+    """One row per university and cohort with the counts a province's dashboard shows for
+    it: what its row in the table and the charts need, so that a province reads one row per
+    university whatever the number and mix of its graduates. Kept in the same transaction as
+    the ``CaseTally`` rows it sums (``cases.tallies.tally_apply``); the counts follow the
+    definitions of ``reporting.figures.Figures`` (classes, flexible and 70/71/72 of the
+    approved registrations, confirmations and targeted standing of all)."""
+
+    cohort = models.PositiveSmallIntegerField(_("cohort"))
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     university = models.ForeignKey(
         University, on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    n = models.IntegerField(_("graduates"), default=0)
+    late_corrections = models.IntegerField(_("late corrections"), default=0)
+    approved = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    confirmed = models.IntegerField(default=0)
+    flexible = models.IntegerField(default=0)
+    employed = models.IntegerField(default=0)
+    further_study = models.IntegerField(default=0)
+    not_employed = models.IntegerField(default=0)
+    category_70 = models.IntegerField(default=0)
+    category_71 = models.IntegerField(default=0)
+    category_72 = models.IntegerField(default=0)
+    targeted_unregistered = models.IntegerField(default=0)
+    targeted_matching = models.IntegerField(default=0)
+    targeted_mismatch = models.IntegerField(default=0)
+    targeted_exception = models.IntegerField(default=0)
 
-    KEY_FIELDS = ("cohort", "province_id", "university_id", *TallyFigures.FIGURE_FIELDS)
+    KEY_FIELDS = ("cohort", "province_id", "university_id")
+    COUNTERS = (
+        "n",
+        "late_corrections",
+        "approved",
+        "pending",
+        "returned",
+        "confirmed",
+        "flexible",
+        "employed",
+        "further_study",
+        "not_employed",
+        "category_70",
+        "category_71",
+        "category_72",
+        "targeted_unregistered",
+        "targeted_matching",
+        "targeted_mismatch",
+        "targeted_exception",
+    )
 
     class Meta:
-        verbose_name = _("university tally")
-        verbose_name_plural = _("university tallies")
+        verbose_name = _("university summary")
+        verbose_name_plural = _("university summaries")
         constraints = [
             models.UniqueConstraint(  # its index, (cohort, province, …), serves a province's read
-                fields=["cohort", "province", "university", *TallyFigures.FIGURE_FIELDS],
-                name="university_tally_key",
+                fields=["cohort", "province", "university"], name="university_summary_key"
             )
         ]
 
     def __str__(self):
-        return f"{self.cohort} {self.university_id} {self.status} {self.category_code}: {self.n}"
+        return f"{self.cohort} {self.university_id}: {self.n}"
 
 
 class ProvinceTally(TallyFigures):

@@ -8,14 +8,19 @@ rows, all in the service's transaction: a rolled-back service changes no count. 
 then read a few hundred tally rows instead of the cases.
 
 The rows are kept at three grains, each what one level of dashboard reads: ``CaseTally``
-down to the college (a university's), ``UniversityTally``, the same counts summed by
-university (a province's), and ``ProvinceTally``, summed by province (the nation's: its
-size does not grow with the number of universities or graduates).
+down to the college (a university's), ``UniversitySummary``, one row per university with the
+counts of its line in a province's table, and ``ProvinceTally``, summed by province (the
+nation's, and a province's own totals). None of the coarse grains grows with the number of
+graduates: a province reads one row per university and its own few dozen.
 
 ``tallies_direct`` counts the same thing from the cases themselves. Filings snapshot with
 it, and ``tallies_rebuild`` (the full recomputation, run by a Celery job) replaces a
 university's rows with it and says how many were wrong; ``coarse_tallies_rebuild`` then
 sums the college rows again by university and by province.
+
+A grain's model names its key (``KEY_FIELDS``) and its counts (``COUNTERS``): the
+college and province rows count graduates and late corrections, the university summary
+the figures of a province's table.
 """
 
 from collections import defaultdict
@@ -40,14 +45,27 @@ from django.db.models.functions import Coalesce
 
 from roles.models import University
 
-from .models import CaseTally, ChangeRequest, Graduate, ProvinceTally, UniversityTally
+from .models import (
+    NOT_EMPLOYED_CODES,
+    CaseStatus,
+    CaseTally,
+    ChangeRequest,
+    Graduate,
+    ProvinceTally,
+    TallyFigures,
+    UniversitySummary,
+)
 
 KEY_FIELDS = CaseTally.KEY_FIELDS
 # The grains summed from the college rows, finest first: every transaction writes the
 # grains in the order CaseTally, then these, so that no two can deadlock on them.
-COARSE_GRAINS = (UniversityTally, ProvinceTally)
+COARSE_GRAINS = (UniversitySummary, ProvinceTally)
+# The college rows summed over the colleges: what the coarse grains are summed from.
+UNIVERSITY_KEY = ("cohort", "province_id", "university_id", *TallyFigures.FIGURE_FIELDS)
 Key = tuple
-Counts = dict[Key, tuple[int, int]]  # key -> (graduates, late corrections)
+# key -> the grain's counters: (graduates, late corrections) for the college and province
+# rows, ``UniversitySummary.COUNTERS`` for the summaries
+Counts = dict[Key, tuple[int, ...]]
 
 # The graduates whose counts an enclosing ``tracks_tally`` already follows: a tracked service
 # calling another must not count the same change twice.
@@ -184,32 +202,63 @@ def tallies_direct(graduates: QuerySet[Graduate]) -> Counts:
 
 
 def difference(before: Counts, after: Counts) -> Counts:
-    keys = set(before) | set(after)
     out = {}
-    for key in keys:
-        b, a = before.get(key, (0, 0)), after.get(key, (0, 0))
-        delta = (a[0] - b[0], a[1] - b[1])
-        if delta != (0, 0):
+    for key in set(before) | set(after):
+        b, a = before.get(key), after.get(key)
+        delta = tuple(x - y for x, y in zip(a or (0,) * len(b), b or (0,) * len(a), strict=True))
+        if any(delta):
             out[key] = delta
     return out
 
 
-def summed(counts: Counts, model) -> Counts:
-    """``counts`` keyed by college, summed to the key of ``model`` (a coarser grain)."""
-    positions = [KEY_FIELDS.index(name) for name in model.KEY_FIELDS]
-    out: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+def _summary_counters(figures: tuple, n: int, late: int) -> tuple[int, ...]:
+    """What graduates with these figure columns add to a university's summary, in the
+    order of ``UniversitySummary.COUNTERS``."""
+    _level, status, code, klass, flexible, confirmed, targeted = figures
+    add = dict.fromkeys(UniversitySummary.COUNTERS, 0)
+    add["n"], add["late_corrections"] = n, late
+    if status == CaseStatus.APPROVED:
+        add["approved"] = n
+        if klass:
+            add[klass] = n  # the destination classes name their counters
+        if flexible:
+            add["flexible"] = n
+        if code in NOT_EMPLOYED_CODES:
+            add[f"category_{code}"] = n
+    elif status == CaseStatus.PENDING_AUDIT:
+        add["pending"] = n
+    elif status == CaseStatus.RETURNED:
+        add["returned"] = n
+    if confirmed:
+        add["confirmed"] = n
+    if targeted:
+        add[f"targeted_{targeted}"] = n
+    return tuple(add.values())
+
+
+def summed(counts: Counts, model, *, key_fields=KEY_FIELDS) -> Counts:
+    """``counts`` (graduates and late corrections, keyed by ``key_fields``: the college
+    rows' key unless told) summed to the grain of ``model``, a coarser one."""
+    positions = [key_fields.index(name) for name in model.KEY_FIELDS]
+    out: dict[Key, list[int]] = defaultdict(lambda: [0] * len(model.COUNTERS))
+    if model is UniversitySummary:
+        figures = [key_fields.index(name) for name in TallyFigures.FIGURE_FIELDS]
     for key, (n, late) in counts.items():
         entry = out[tuple(key[i] for i in positions)]
-        entry[0] += n
-        entry[1] += late
-    return {key: (n, late) for key, (n, late) in out.items() if (n, late) != (0, 0)}
+        if model is UniversitySummary:
+            add = _summary_counters(tuple(key[i] for i in figures), n, late)
+        else:
+            add = (n, late)
+        for i, value in enumerate(add):
+            entry[i] += value
+    return {key: tuple(values) for key, values in out.items() if any(values)}
 
 
 def _upsert(model, deltas: Counts) -> None:
     """Add ``deltas`` to ``model``'s rows: one statement whose rows come in key order (the
     order it locks them in), so that two transactions touching the same rows take their
     locks in the same order."""
-    rows = sorted((key, delta) for key, delta in deltas.items() if delta != (0, 0))
+    rows = sorted((key, delta) for key, delta in deltas.items() if any(delta))
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -217,16 +266,27 @@ def _upsert(model, deltas: Counts) -> None:
     key_columns = ", ".join(
         quote(model._meta.get_field(name.removesuffix("_id")).column) for name in model.KEY_FIELDS
     )
-    row = "(" + ", ".join(["%s"] * (len(model.KEY_FIELDS) + 2)) + ")"
+    counters = [quote(name) for name in model.COUNTERS]
+    row = "(" + ", ".join(["%s"] * (len(model.KEY_FIELDS) + len(counters))) + ")"
     sql = (
-        f"INSERT INTO {table} ({key_columns}, {quote('n')}, {quote('late_corrections')}) "
+        f"INSERT INTO {table} ({key_columns}, {', '.join(counters)}) "
         f"VALUES {', '.join([row] * len(rows))} ON CONFLICT ({key_columns}) DO UPDATE SET "
-        f"{quote('n')} = {table}.{quote('n')} + excluded.{quote('n')}, "
-        f"{quote('late_corrections')} = {table}.{quote('late_corrections')} "
-        f"+ excluded.{quote('late_corrections')}"
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counters)
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for key, (n, late) in rows for value in (*key, n, late)])
+        cursor.execute(sql, [value for key, delta in rows for value in (*key, *delta)])
+
+
+def _rows(model, counts: Counts) -> list:
+    """``counts`` as new rows of ``model`` (zero rows left out), in key order."""
+    return [
+        model(
+            **dict(zip(model.KEY_FIELDS, key, strict=True)),
+            **dict(zip(model.COUNTERS, values, strict=True)),
+        )
+        for key, values in sorted(counts.items())
+        if any(values)
+    ]
 
 
 def tally_apply(deltas: Counts) -> None:
@@ -271,12 +331,13 @@ def tally_add(graduate_ids: list[int]) -> None:
 
 def tallies_current(*, model=CaseTally, **filters) -> Counts:
     """The tally rows as they stand (zero rows left out); ``model`` for a coarser grain."""
+    width = len(model.KEY_FIELDS)
     return {
-        tuple(row[:-2]): (row[-2], row[-1])
+        tuple(row[:width]): tuple(row[width:])
         for row in model.objects.filter(**filters)
-        .values_list(*model.KEY_FIELDS, "n", "late_corrections")
+        .values_list(*model.KEY_FIELDS, *model.COUNTERS)
         .order_by()
-        if (row[-2], row[-1]) != (0, 0)
+        if any(row[width:])
     }
 
 
@@ -306,14 +367,7 @@ def tallies_rebuild(*, university_id: int) -> int:
         for model in COARSE_GRAINS:
             _upsert(model, summed(deltas, model))
         CaseTally.objects.filter(university_id=university_id).delete()
-        CaseTally.objects.bulk_create(
-            [
-                CaseTally(**dict(zip(KEY_FIELDS, key, strict=True)), n=n, late_corrections=late)
-                for key, (n, late) in sorted(direct.items())
-                if (n, late) != (0, 0)
-            ],
-            batch_size=1000,
-        )
+        CaseTally.objects.bulk_create(_rows(CaseTally, direct), batch_size=1000)
     return wrong
 
 
@@ -330,26 +384,18 @@ def coarse_tallies_rebuild() -> int:
             for model in COARSE_GRAINS:
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    by_university = {
+        tuple(row[:-2]): (row[-2], row[-1])
+        for row in CaseTally.objects.values_list(*UNIVERSITY_KEY)
+        .annotate(total=Sum("n"), late=Sum("late_corrections"))
+        .order_by()
+    }
     wrong = 0
     for model in COARSE_GRAINS:
-        sums = {
-            tuple(row[:-2]): (row[-2], row[-1])
-            for row in CaseTally.objects.values_list(*model.KEY_FIELDS)
-            .annotate(total=Sum("n"), late=Sum("late_corrections"))
-            .order_by()
-            if (row[-2], row[-1]) != (0, 0)
-        }
+        sums = summed(by_university, model, key_fields=UNIVERSITY_KEY)
         wrong_here = len(difference(tallies_current(model=model), sums))
         if wrong_here:
             model.objects.all().delete()
-            model.objects.bulk_create(
-                [
-                    model(
-                        **dict(zip(model.KEY_FIELDS, key, strict=True)), n=n, late_corrections=late
-                    )
-                    for key, (n, late) in sorted(sums.items())
-                ],
-                batch_size=1000,
-            )
+            model.objects.bulk_create(_rows(model, sums), batch_size=1000)
         wrong += wrong_here
     return wrong

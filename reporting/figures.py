@@ -19,9 +19,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, QuerySet, Sum
 
-from cases.models import CaseStatus, DestinationClass, TallyFigures, TargetedCompliance
+from cases.models import (
+    NOT_EMPLOYED_CODES,
+    CaseStatus,
+    DestinationClass,
+    TallyFigures,
+    TargetedCompliance,
+)
 
-NOT_EMPLOYED_CODES = ("70", "71", "72")
 ROW_FIELDS = TallyFigures.FIGURE_FIELDS
 
 
@@ -64,6 +69,29 @@ class Figures:
             self.confirmed += n
         if row["targeted_compliance"]:
             self.targeted[row["targeted_compliance"]] += n
+
+    @classmethod
+    def of_summary(cls, row: dict) -> "Figures":
+        """The figures of one university from its ``cases.UniversitySummary`` row: what a
+        province's table and charts show of it (of the categories, only 70, 71 and 72)."""
+        figures = cls(
+            total=row["n"],
+            approved=row["approved"],
+            pending=row["pending"],
+            returned=row["returned"],
+            unregistered=row["n"] - row["approved"] - row["pending"] - row["returned"],
+            confirmed=row["confirmed"],
+            flexible=row["flexible"],
+            late_corrections=row["late_corrections"],
+        )
+        for klass in DestinationClass.values:
+            figures.by_class[klass] = row[klass]
+        for code in NOT_EMPLOYED_CODES:
+            figures.by_category[code] = row[f"category_{code}"]
+        for standing in TargetedCompliance.values:
+            if standing:
+                figures.targeted[standing] = row[f"targeted_{standing}"]
+        return figures
 
     def merge(self, other: "Figures") -> None:
         for name in (

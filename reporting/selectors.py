@@ -11,7 +11,7 @@ from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import CaseTally, EducationLevel, ProvinceTally, UniversityTally
+from cases.models import CaseTally, EducationLevel, ProvinceTally, UniversitySummary
 from cases.selectors import categories_for_cohort
 from roles.models import College, Province, Role, University
 from roles.scope import Scope, scope_for_user
@@ -264,9 +264,12 @@ class Dashboard:
 
 def count_rows_query(
     level: str, *, cohort: int, source: str, province_id=None, university_id=None
-) -> tuple[str, QuerySet]:
-    """The field a dashboard groups by, and the query of its count rows: the accepted
-    filings' counts summed by group, or the live tally rows of that grain as they are."""
+) -> tuple[str, QuerySet, QuerySet | None]:
+    """The field a dashboard groups by, the query of its count rows (the accepted filings'
+    counts summed by group, or the live tally rows of that grain as they are), and for a
+    province's live figures the query of its universities' summary rows, one per university.
+    A province's live count rows are then its own (``cases.ProvinceTally``): its totals,
+    levels and categories."""
     group = {"nation": "province_id", "province": "university_id", "university": "college_id"}[
         level
     ]
@@ -280,27 +283,38 @@ def count_rows_query(
             version_id__in=accepted_filing_versions(cohort=cohort, province_id=province_id),
             **filters,
         )
-        return group, rows_of(qs, group)
+        return group, rows_of(qs, group), None
+    if level == "province":
+        summaries = (
+            UniversitySummary.objects.filter(**filters)
+            .values(*UniversitySummary.KEY_FIELDS, *UniversitySummary.COUNTERS)
+            .order_by()
+        )
+        return group, grain_rows(ProvinceTally.objects.filter(**filters), "province_id"), summaries
     # the live tallies of the grain this level groups by
-    model = {"nation": ProvinceTally, "province": UniversityTally, "university": CaseTally}
-    return group, grain_rows(model[level].objects.filter(**filters), group)
+    model = {"nation": ProvinceTally, "university": CaseTally}[level]
+    return group, grain_rows(model.objects.filter(**filters), group), None
 
 
 def dashboard(
     level: str, *, cohort: int, source: str = "live", province=None, university=None
 ) -> Dashboard:
     """The figures of the nation by province, a province by university or a university by
-    college, with the totals by education level and by category. Three queries: the count
-    rows, the names of the groups, the categories."""
+    college, with the totals by education level and by category. Three queries (four for a
+    province's live figures): the count rows, the names of the groups, the categories."""
     province_id = university.province_id if university else (province.pk if province else None)
-    group, rows = count_rows_query(
+    group, rows, summaries = count_rows_query(
         level,
         cohort=cohort,
         source=source,
         province_id=province_id,
         university_id=university.pk if university else None,
     )
-    data = breakdown(rows, group)
+    if summaries is None:
+        data = breakdown(rows, group)
+    else:
+        data = breakdown(rows, None)
+        data.groups = {row[group]: Figures.of_summary(row) for row in summaries}
     return _assemble(level, data, cohort=cohort, source=source, subject=university or province)
 
 

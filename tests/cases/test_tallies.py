@@ -1,10 +1,13 @@
 """The tallies follow every change of a case: after any sequence of real services they equal a
 count made directly from the cases."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import transaction
 
-from cases.models import CaseTally, Graduate, ProvinceTally, UniversityTally
+from cases.models import CaseTally, Graduate, ProvinceTally, UniversitySummary
 from cases.tallies import (
     COARSE_GRAINS,
     coarse_tallies_rebuild,
@@ -79,12 +82,12 @@ def test_coarse_rows_sum_the_college_rows_and_a_rebuild_puts_them_right(
     submit(other_cohort[0])
     college_rows = tallies_current()
     assert len({key[1] for key in summed(college_rows, ProvinceTally)}) == 2  # two provinces
-    assert len({key[2] for key in summed(college_rows, UniversityTally)}) == 2
+    assert len({key[2] for key in summed(college_rows, UniversitySummary)}) == 2
     assert_coarse_rows_sum(college_rows)
     assert coarse_tallies_rebuild() == 0
     ProvinceTally.objects.filter(status="approved").update(n=40)
     ProvinceTally.objects.filter(status="unregistered").delete()
-    UniversityTally.objects.filter(university=uni, status="approved").update(late_corrections=3)
+    UniversitySummary.objects.filter(university=uni).update(late_corrections=3)
     assert coarse_tallies_rebuild() >= 3
     assert_coarse_rows_sum(college_rows)
 
@@ -96,3 +99,25 @@ def test_a_rolled_back_service_leaves_the_tallies_unchanged(cohort):
         raise RuntimeError
     assert tallies_current() == before
     assert_coarse_rows_sum(before)
+
+
+def test_the_migration_sums_the_college_rows_into_summaries_as_the_services_keep_them(
+    uni, other_cohort, supervisor, reviewer
+):
+    """The migration that brought the summaries counts them in SQL; the services in Python.
+    Both agree, on a cohort that went through every kind of change."""
+    busy_cohort(uni, supervisor, reviewer)
+    kept = tallies_current(model=UniversitySummary)
+    assert kept == summed(tallies_current(), UniversitySummary)
+    assert {key[2] for key in kept} == {uni.pk, other_cohort[0].university_id}
+    UniversitySummary.objects.all().delete()
+    migration = importlib.import_module("cases.migrations.0011_university_summary")
+    migration.sum_college_rows(django_apps, None)
+    assert tallies_current(model=UniversitySummary) == kept
+    summary = UniversitySummary.objects.get(university=uni)
+    counted = {name: getattr(summary, name) for name in UniversitySummary.COUNTERS}
+    assert counted["n"] == uni.graduates.count() == 11
+    assert (counted["approved"], counted["pending"], counted["returned"]) == (5, 1, 1)
+    # one 70; the 71 was voided, the 72 corrected (see the scenario)
+    assert (counted["category_70"], counted["category_71"], counted["category_72"]) == (1, 0, 0)
+    assert counted["late_corrections"] == 2 and counted["confirmed"] == 1

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from cases.models import Graduate
 from notifications.models import Notification
+from reporting.figures import cells
 from reporting.models import (
     Filing,
     FilingEntry,
@@ -17,7 +18,9 @@ from reporting.models import (
     ProvincialReport,
 )
 
-from ..workflows.helpers import decide
+from ..factories import UniversityFactory, member, open_cohort
+from ..scenarios import category
+from ..workflows.helpers import decide, submit
 from .helpers import direct_figures
 
 pytestmark = pytest.mark.django_db
@@ -141,15 +144,34 @@ def test_file_return_resubmit_file_report_accept_through_the_pages(
 
 
 def test_live_figures_equal_a_direct_count_at_every_level(busy, other_cohort, uni, national):
+    second = UniversityFactory(code="19105", name="北京第二测试大学", province=uni.province)
+    open_cohort(second, count=4, seed=5, first_no=95001)
+    graduates = list(second.graduates.order_by("student_no"))
+    reviewer = member("university_reviewer", university=second)
+    submit(graduates[0], category=category("70"))
+    decide(graduates[0], reviewer)
+    submit(graduates[1], category=category("12"))
+    decide(graduates[1], reviewer)
+    submit(graduates[2])
     nation = login(national)
     live = nation.get("/statistics/national/", {"cohort": 2026, "source": "live"}).context["d"]
     assert live.total.as_dict() == direct_figures().as_dict()
-    assert {p.code: f.total for p, f in live.groups} == {"110000": 11, "310000": 3}
+    assert {p.code: f.total for p, f in live.groups} == {"110000": 11 + 4, "310000": 3}
     province = nation.get(f"/statistics/province/{uni.province_id}/", {"cohort": 2026}).context["d"]
     assert (
         province.total.as_dict()
         == direct_figures(Graduate.objects.filter(province_id=uni.province_id)).as_dict()
     )
+    # a province's table reads one summary row per university: each line, the classes of
+    # its chart included, is the university's own direct count
+    lines = {u.pk: cells(f) for u, f in province.groups}
+    for university in (uni, second):
+        assert lines[university.pk] == cells(direct_figures(university.graduates.all())), university
+    total, approved, _rate, _confirmed, _c_rate, employed, _study, not_employed = lines[second.pk][
+        :8
+    ]
+    assert (total, approved, employed, not_employed) == (4, 2, 1, 1)
+    assert lines[second.pk][10] == 3  # employment: 4 − one 70
     university = nation.get(f"/statistics/university/{uni.pk}/", {"cohort": 2026}).context["d"]
     by_college = {c.pk: f.total for c, f in university.groups}
     for college in uni.colleges.all():
