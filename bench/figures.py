@@ -25,6 +25,7 @@ from workflows.flows import RegistrationFlow
 from workflows.models import TaskScope
 from workflows.selectors import (
     InboxFilters,
+    InboxRow,
     inbox_columns,
     inbox_rows,
     my_tasks,
@@ -102,7 +103,11 @@ def reviewer_queue() -> list[dict]:
         columns = inbox_columns(scope_for_user(user), InboxFilters(), queue=True)
 
         def ours_page(user=user, columns=columns):
-            list(inbox_rows(queue_for_user(user, InboxFilters()), **columns)[:50])
+            # what the page lists: its rows as ``InboxRow``s
+            [
+                InboxRow(**row)
+                for row in inbox_rows(queue_for_user(user, InboxFilters()), **columns)[:50]
+            ]
 
         def ours_count(user=user):
             queue_for_user(user, InboxFilters()).count()
@@ -156,7 +161,12 @@ def graduate_my_tasks() -> dict:
     sql = "SELECT task_id FROM workflows_taskscope WHERE assignee_id = %s AND status = 'assigned' ORDER BY due_at, task_id LIMIT 50"
     return {
         "page": timed(page),
-        "query": timed(lambda: list(inbox_rows(my_tasks(user, InboxFilters()), **columns)[:50])),
+        "query": timed(
+            lambda: [
+                InboxRow(**row)
+                for row in inbox_rows(my_tasks(user, InboxFilters()), **columns)[:50]
+            ]
+        ),
         "sql": timed(_sql(sql, [user.pk])),
         "plan": plan_line(
             explain_queryset(inbox_rows(my_tasks(user, InboxFilters()), **columns)[:50])

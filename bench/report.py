@@ -110,7 +110,8 @@ def main(path: str) -> None:
     result = json.loads(Path(path).read_text())
     print(
         f"Scale {result['scale']:,} graduates, {result['started']}, {result['machine']['cpus']} CPUs, "
-        f"PostgreSQL {result['machine']['postgresql']}, synchronous_commit={result['machine']['synchronous_commit']}\n"
+        f"PostgreSQL {result['machine']['postgresql']}, synchronous_commit={result['machine']['synchronous_commit']}, "
+        f"Python loop reference {result['machine'].get('python_loop_ms', '?')} ms\n"
     )
     print("| figure | ours | compared against |")
     print("| --- | --- | --- |")

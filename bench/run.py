@@ -140,7 +140,21 @@ def _machine(connection) -> dict:
         "shared_buffers": buffers,
         "synchronous_commit": sync,
         "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python_loop_ms": _python_loop_ms(),
     }
+
+
+def _python_loop_ms() -> float:
+    """A fixed pure-Python loop (a million additions), median of five: the speed of this
+    machine's core on the day, so that runs on shared machines of one kind can be compared."""
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        times.append(time.perf_counter() - started)
+    return round(sorted(times)[2] * 1000, 1)
 
 
 def _show(name, value, indent="  ") -> None:

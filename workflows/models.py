@@ -105,6 +105,11 @@ DEFAULT_SLA_HOURS = {
 }
 
 
+def is_overdue(status: str, due_at) -> bool:
+    """An active task past its due time."""
+    return status in ACTIVE_STATUSES and due_at < timezone.now()
+
+
 class TaskSLA(models.Model):
     """How long a task of one kind may stay open before it is overdue."""
 
@@ -248,7 +253,7 @@ class TaskScope(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_active and self.due_at < timezone.now()
+        return is_overdue(self.status, self.due_at)
 
     @property
     def days_overdue(self) -> int:

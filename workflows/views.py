@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -143,7 +143,8 @@ def home(request):
 
 
 class InboxPaginator(Paginator):
-    """Counts the bare task rows (one index scan); lists a page with its display columns."""
+    """Counts the bare task rows (one index scan); lists a page with its display columns,
+    as ``InboxRow``s."""
 
     def __init__(self, rows, per_page, **columns):
         super().__init__(selectors.inbox_rows(rows, **columns), per_page)
@@ -152,6 +153,9 @@ class InboxPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self.rows.count()
+
+    def _get_page(self, object_list, number, paginator):
+        return Page([selectors.InboxRow(**row) for row in object_list], number, paginator)
 
 
 def _inbox(request, *, queue: bool):

@@ -163,3 +163,25 @@ def test_a_queue_of_tasks_in_progress_names_who_has_them(waiting, reviewer, uni)
     page_query = [q["sql"] for q in queries if "LIMIT" in q["sql"] and "taskscope" in q["sql"]]
     assert len(page_query) == 1
     assert '"auth_user"' not in page_query[0] and '"roles_university"' not in page_query[0]
+
+
+def test_an_inbox_row_shows_what_its_task_row_would(waiting, reviewer):
+    """The page lists values, not model instances: each line still shows the task's kind,
+    status and lateness as ``TaskScope`` does, and links to the task."""
+    late = queue_for_user(reviewer, InboxFilters()).first()
+    TaskScope.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
+    client = Client()
+    client.force_login(reviewer)
+    response = _get_page(client, "/tasks/queue/")
+    rows = response.context["page"].object_list
+    tasks = {t.pk: t for t in TaskScope.objects.filter(pk__in=[r.pk for r in rows])}
+    assert len(rows) == len(tasks) == 6
+    for row in rows:
+        task = tasks[row.pk]
+        assert row.get_kind_display() == task.get_kind_display() == "学校审核"
+        assert row.get_status_display() == task.get_status_display()
+        assert row.is_overdue == task.is_overdue == (row.pk == late.pk)
+        assert (row.student_no, row.college_name) == (task.graduate.student_no, task.college.name)
+    page = response.content.decode()
+    assert page.count('class="overdue"') == 1
+    assert f'href="/tasks/{late.pk}/"' in page
