@@ -510,7 +510,7 @@ def dashboard_reads() -> list[dict]:
                     for scan in plan["scans"]
                     if scan["scan"] != "Bitmap Index Scan"
                 ),
-                "plan": " | ".join(plan_line(plan) for plan in plans),
+                "plan": "; then ".join(plan_line(plan) for plan in plans),
             }
         )
     return results

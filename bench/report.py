@@ -18,12 +18,15 @@ def ms(figure) -> str:
 
 def rows(result: dict):
     seed = result["seed"]
-    yield (
-        "Seeding",
-        f"{result['scale']:,} graduates in {seed['seconds']} s ({seed['graduates_per_s']:,}/s), "
-        f"peak RSS {seed['peak_rss_mb']} MB",
-        f"{seed['universities']} universities, largest {seed['largest_university']:,}",
-    )
+    if seed.get("reused"):
+        yield ("Seeding", "an earlier run's seed, reused", f"{seed['graduates']:,} graduates held")
+    else:
+        yield (
+            "Seeding",
+            f"{result['scale']:,} graduates in {seed['seconds']} s ({seed['graduates_per_s']:,}/s), "
+            f"peak RSS {seed['peak_rss_mb']} MB",
+            f"{seed['universities']} universities, largest {seed['largest_university']:,}",
+        )
     for q in result.get("reviewer_queue", []):
         label = f"Reviewer queue, university {q['university']} ({q['open_tasks']:,} open)"
         yield (

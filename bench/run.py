@@ -2,7 +2,9 @@
 
 BENCH_SCALE (default 100000) graduates; the database is BENCH_DATABASE_URL, or the
 server of DATABASE_URL with a database named ``bench`` (dropped and created again).
-BENCH_FIGURES (comma-separated names) runs only some figures.
+BENCH_FIGURES (comma-separated names) runs only some figures. BENCH_REUSE=1 keeps the
+database as an earlier run left it (seeded at that scale, and changed by that run's figures)
+instead of seeding it again: for the read figures while working on them.
 Results are printed as a table and saved as JSON under bench-results/.
 """
 
@@ -47,7 +49,9 @@ def _recreate(url: str) -> None:
 def main() -> None:
     scale = int(os.environ.get("BENCH_SCALE", "100000"))
     url = _database_url()
-    _recreate(url)
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    if not reuse:
+        _recreate(url)
     os.environ.update(
         {
             "DATABASE_URL": url,
@@ -79,17 +83,20 @@ def main() -> None:
         "started": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": _machine(connection),
     }
-    print(f"Seeding {scale:,} graduates …", flush=True)
-    seed = Nation(scale=scale).seed(progress=sys.stderr.isatty() or True)
-    results["seed"] = {
-        "seconds": round(seed["seconds"], 1),
-        "graduates_per_s": round(scale / seed["seconds"]),
-        "rows": seed["rows"],
-        "largest_university": max(seed["sizes"]),
-        "smallest_university": min(seed["sizes"]),
-        "universities": len(seed["sizes"]),
-        "peak_rss_mb": figures.self_peak_rss_mb(),
-    }
+    if reuse:
+        results["seed"] = {"reused": True, "graduates": _graduates_held(scale)}
+    else:
+        print(f"Seeding {scale:,} graduates …", flush=True)
+        seed = Nation(scale=scale).seed(progress=sys.stderr.isatty() or True)
+        results["seed"] = {
+            "seconds": round(seed["seconds"], 1),
+            "graduates_per_s": round(scale / seed["seconds"]),
+            "rows": seed["rows"],
+            "largest_university": max(seed["sizes"]),
+            "smallest_university": min(seed["sizes"]),
+            "universities": len(seed["sizes"]),
+            "peak_rss_mb": figures.self_peak_rss_mb(),
+        }
     _show("seed", results["seed"])
     small = scale < 50000
     steps = [
@@ -122,6 +129,20 @@ def main() -> None:
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
     (out / "latest.json").write_text(path.read_text())
     print(f"\nSaved {path.relative_to(ROOT)}")
+
+
+def _graduates_held(scale: int) -> int:
+    """With BENCH_REUSE: the graduates the database holds, if an earlier run seeded it at
+    this scale (its figures may have added some)."""
+    from cases.models import Graduate
+
+    held = Graduate.objects.count()
+    if held < scale or held > scale * 1.2:
+        sys.exit(
+            f"BENCH_REUSE=1, but the database holds {held:,} graduates, not a seed of "
+            f"{scale:,}: run once without BENCH_REUSE to seed it."
+        )
+    return held
 
 
 def _machine(connection) -> dict:

@@ -25,9 +25,15 @@ from cases.models import (
     DestinationClass,
     TallyFigures,
     TargetedCompliance,
+    UniversitySummary,
 )
 
 ROW_FIELDS = TallyFigures.FIGURE_FIELDS
+# A group's summary: its ``cases.UniversitySummary`` rows summed (Django names an aggregate
+# apart from the field it sums).
+SUMMARY_SUMS = {f"sum_{name}": Sum(name) for name in UniversitySummary.COUNTERS}
+_CLASSES = tuple(DestinationClass.values)
+_STANDINGS = tuple(value for value in TargetedCompliance.values if value)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -72,25 +78,26 @@ class Figures:
 
     @classmethod
     def of_summary(cls, row: dict) -> "Figures":
-        """The figures of one university from its ``cases.UniversitySummary`` row: what a
-        province's table and charts show of it (of the categories, only 70, 71 and 72)."""
+        """The figures of a group from its ``cases.UniversitySummary`` rows summed
+        (``SUMMARY_SUMS``): what a table's line and the charts show of it (of the categories,
+        only 70, 71 and 72)."""
+        sums = {name: row[f"sum_{name}"] for name in UniversitySummary.COUNTERS}
         figures = cls(
-            total=row["n"],
-            approved=row["approved"],
-            pending=row["pending"],
-            returned=row["returned"],
-            unregistered=row["n"] - row["approved"] - row["pending"] - row["returned"],
-            confirmed=row["confirmed"],
-            flexible=row["flexible"],
-            late_corrections=row["late_corrections"],
+            total=sums["n"],
+            approved=sums["approved"],
+            pending=sums["pending"],
+            returned=sums["returned"],
+            unregistered=sums["n"] - sums["approved"] - sums["pending"] - sums["returned"],
+            confirmed=sums["confirmed"],
+            flexible=sums["flexible"],
+            late_corrections=sums["late_corrections"],
         )
-        for klass in DestinationClass.values:
-            figures.by_class[klass] = row[klass]
+        for klass in _CLASSES:
+            figures.by_class[klass] = sums[klass]
         for code in NOT_EMPLOYED_CODES:
-            figures.by_category[code] = row[f"category_{code}"]
-        for standing in TargetedCompliance.values:
-            if standing:
-                figures.targeted[standing] = row[f"targeted_{standing}"]
+            figures.by_category[code] = sums[f"category_{code}"]
+        for standing in _STANDINGS:
+            figures.targeted[standing] = sums[f"targeted_{standing}"]
         return figures
 
     def merge(self, other: "Figures") -> None:

@@ -17,7 +17,7 @@ from roles.models import College, Province, Role, University
 from roles.scope import Scope, scope_for_user
 from workflows.models import ACTIVE_STATUSES, ScopeStatus
 
-from .figures import Breakdown, Figures, breakdown, grain_rows, rows_of
+from .figures import SUMMARY_SUMS, Breakdown, Figures, breakdown, grain_rows, rows_of
 from .models import (
     Filing,
     FilingCount,
@@ -265,11 +265,15 @@ class Dashboard:
 def count_rows_query(
     level: str, *, cohort: int, source: str, province_id=None, university_id=None
 ) -> tuple[str, QuerySet, QuerySet | None]:
-    """The field a dashboard groups by, the query of its count rows (the accepted filings'
-    counts summed by group, or the live tally rows of that grain as they are), and for a
-    province's live figures the query of its universities' summary rows, one per university.
-    A province's live count rows are then its own (``cases.ProvinceTally``): its totals,
-    levels and categories."""
+    """The field a dashboard groups by, the query of its count rows, and the query of its
+    groups' summary rows where it has them.
+
+    Reported figures: the accepted filings' counts summed by group (no summaries). Live
+    figures: a university reads its college tally rows as they are (no summaries); the
+    nation and a province read their totals from ``cases.ProvinceTally`` summed by figure
+    columns, and one summary per group from ``cases.UniversitySummary`` (a province's
+    universities, or the nation's universities summed by province): a hundred rows or so
+    out of a few thousand read, whatever the number and mix of graduates."""
     group = {"nation": "province_id", "province": "university_id", "university": "college_id"}[
         level
     ]
@@ -284,24 +288,24 @@ def count_rows_query(
             **filters,
         )
         return group, rows_of(qs, group), None
-    if level == "province":
-        summaries = (
-            UniversitySummary.objects.filter(**filters)
-            .values(*UniversitySummary.KEY_FIELDS, *UniversitySummary.COUNTERS)
-            .order_by()
-        )
-        return group, grain_rows(ProvinceTally.objects.filter(**filters), "province_id"), summaries
-    # the live tallies of the grain this level groups by
-    model = {"nation": ProvinceTally, "university": CaseTally}[level]
-    return group, grain_rows(model.objects.filter(**filters), group), None
+    if level == "university":
+        return group, grain_rows(CaseTally.objects.filter(**filters), group), None
+    summaries = (
+        UniversitySummary.objects.filter(**filters)
+        .values(group)
+        .annotate(**SUMMARY_SUMS)
+        .order_by()
+    )
+    return group, rows_of(ProvinceTally.objects.filter(**filters)), summaries
 
 
 def dashboard(
     level: str, *, cohort: int, source: str = "live", province=None, university=None
 ) -> Dashboard:
     """The figures of the nation by province, a province by university or a university by
-    college, with the totals by education level and by category. Three queries (four for a
-    province's live figures): the count rows, the names of the groups, the categories."""
+    college, with the totals by education level and by category. Three queries (four for
+    the live figures of the nation and a province): the count rows, the groups' summaries,
+    the names of the groups, the categories."""
     province_id = university.province_id if university else (province.pk if province else None)
     group, rows, summaries = count_rows_query(
         level,
