@@ -251,7 +251,7 @@ def _roster_batch(*, university, cohort, rows, actor, result: RosterResult) -> N
         g.student_no: g
         for g in Graduate.objects.filter(
             university=university, cohort=cohort, student_no__in=numbers
-        ).select_related("college")
+        ).select_related("college", "current_registration__category")
     }
     taken_ids = set(
         Graduate.objects.filter(
@@ -273,6 +273,7 @@ def _roster_batch(*, university, cohort, rows, actor, result: RosterResult) -> N
         if graduate is not None:
             values.pop("student_no")
             if case_services.graduate_update(graduate=graduate, values=values, actor=actor):
+                scope.scope_refresh_case(graduate)
                 result.updated += 1
             else:
                 result.unchanged += 1
