@@ -1,4 +1,8 @@
-"""Verification over HTTP: gunicorn serving the application on loopback, loaded by wrk."""
+"""Verification over HTTP: gunicorn serving the application on loopback, loaded by wrk.
+
+Side by side on the same server, in alternating rounds: the lookup (``POST /verify/``) and
+the ceiling, the smallest signed-in page (``bench.urls``), which runs the same middleware,
+session and user queries and nothing else: what Django's stack itself costs per request."""
 
 import os
 import re
@@ -33,6 +37,13 @@ request = function()
   return wrk.format(nil, "/verify/", nil, bodies[(i %% #bodies) + 1])
 end
 """
+CEILING_LUA = """
+wrk.headers["Cookie"] = "sessionid=%(session)s"
+request = function()
+  return wrk.format("GET", "/bench/ceiling/")
+end
+"""
+ROUNDS = 3
 
 
 def _free_port() -> int:
@@ -78,7 +89,7 @@ def verify_over_http(*, seconds: int = 30, workers: int = 3, connections: int = 
     database = settings.DATABASES["default"]
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "0",
         "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -107,58 +118,77 @@ def verify_over_http(*, seconds: int = 30, workers: int = 3, connections: int = 
         cwd=settings.BASE_DIR,
         start_new_session=True,
     )
+    scripts = {}
     try:
         _wait(port)
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(LUA % {"bodies": bodies, "session": session, "csrf": csrf})
-        # A short run first, so every worker has its connections and caches warm.
-        subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{connections}",
-                "-d3s",
-                "-s",
-                script.name,
-                f"http://127.0.0.1:{port}",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        out = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--latency",
-                "-s",
-                script.name,
-                f"http://127.0.0.1:{port}",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        for label, text in (
+            ("verify", LUA % {"bodies": bodies, "session": session, "csrf": csrf}),
+            ("ceiling", CEILING_LUA % {"session": session}),
+        ):
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+                script.write(text)
+            scripts[label] = script.name
+            # A short run first, so every worker has its connections and caches warm.
+            _wrk(scripts[label], port, connections=connections, seconds=3)
+        runs = {label: [] for label in scripts}
+        for _round in range(ROUNDS):
+            for label, script in scripts.items():
+                runs[label].append(
+                    _wrk(script, port, connections=connections, seconds=max(1, seconds // ROUNDS))
+                )
         children = [
             int(p)
             for p in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         ]
         peaks = [pid_peak_rss_mb(pid) for pid in children]
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-        latency = dict(re.findall(r"\s+(50|90|99)%\s+([\d.]+\w+)", out))
-        non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        verify = _median_run(runs["verify"])
+        ceiling = _median_run(runs["ceiling"])
         return {
-            "requests_per_s": round(rps),
+            "requests_per_s": verify["requests_per_s"],
             "seconds": seconds,
+            "rounds": ROUNDS,
             "workers": workers,
             "connections": connections,
-            "latency": latency,
-            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+            "latency": verify["latency"],
+            "non_2xx": sum(run["non_2xx"] for run in runs["verify"]),
+            "ceiling_requests_per_s": ceiling["requests_per_s"],
+            "ceiling_latency": ceiling["latency"],
+            "ceiling_non_2xx": sum(run["non_2xx"] for run in runs["ceiling"]),
+            "vs_ceiling": round(verify["requests_per_s"] / ceiling["requests_per_s"], 2),
             "worker_peak_rss_mb": max(peaks) if peaks else None,
             "master_peak_rss_mb": pid_peak_rss_mb(server.pid),
         }
     finally:
+        for name in scripts.values():
+            os.unlink(name)
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def _wrk(script: str, port: int, *, connections: int, seconds: int) -> dict:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            script,
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "requests_per_s": round(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))),
+        "latency": dict(re.findall(r"\s+(50|90|99)%\s+([\d.]+\w+)", out)),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The round with the median rate (its latencies with it)."""
+    return sorted(runs, key=lambda run: run["requests_per_s"])[len(runs) // 2]

@@ -65,6 +65,13 @@ def rows(result: dict):
             f"{t['ours_2_client_per_s']}/s",
             f"stock path {t['stock_2_client_per_s']}/s ({t['ours_vs_stock_2_clients']}×)",
         )
+        if "statements_per_completion" in t:
+            n = t["statements_per_completion"]
+            yield (
+                "Statements per completion (claim + approve, savepoints included)",
+                f"{n['ours']}",
+                f"stock path {n['stock']}",
+            )
     if "verification_lookup" in result:
         v = result["verification_lookup"]
         yield (
@@ -80,6 +87,13 @@ def rows(result: dict):
             f"p50 {h['latency'].get('50')}, p99 {h['latency'].get('99')}; "
             f"worker peak RSS {h['worker_peak_rss_mb']} MB",
         )
+        if "ceiling_requests_per_s" in h:
+            yield (
+                "The same server's smallest signed-in page (the ceiling), side by side",
+                f"{h['ceiling_requests_per_s']:,} requests/s",
+                f"p50 {h['ceiling_latency'].get('50')}; the lookup is {h['vs_ceiling']}× "
+                "the ceiling's rate",
+            )
     for d in result.get("dashboard_reads", []):
         yield (
             f"Dashboard read, {d['level']} ({d['subject']}, {d['graduates']:,} graduates): selector",
