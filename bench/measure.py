@@ -24,6 +24,31 @@ def timed(fn, *, runs: int = RUNS, warmup: int = 1) -> dict:
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
+    return _summary(times)
+
+
+def timed_side_by_side(fns: dict, *, runs: int = RUNS, warmup: int = 1) -> dict:
+    """``timed`` for several functions at once, their runs interleaved (a, b, a, b, ...), so
+    that each sees the same machine and the same data as it grows; as many runs each."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    times = {name: [] for name in fns}
+
+    def enough():
+        n = len(next(iter(times.values())))
+        slowest = max(sum(t) for t in times.values())
+        return n >= runs and (slowest >= MIN_TOTAL_MS or n >= MAX_RUNS)
+
+    while not enough():
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: _summary(t) for name, t in times.items()}
+
+
+def _summary(times: list[float]) -> dict:
     return {
         "median_ms": round(statistics.median(times), 3),
         "min_ms": round(min(times), 3),
@@ -75,6 +100,16 @@ def explain(sql: str, params=()) -> dict:
 def explain_queryset(qs) -> dict:
     sql, params = qs.query.sql_with_params()
     return explain(sql, params)
+
+
+def explain_executed(fn) -> dict:
+    """The plan of the last statement ``fn`` runs, as Django sent it (a ``count()``, say,
+    whose SQL the queryset does not show)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return explain(captured.captured_queries[-1]["sql"])
 
 
 def plan_line(summary: dict) -> str:
