@@ -1,4 +1,7 @@
-"""The benchmark harness refuses what it cannot measure (its figures run in .ci/run)."""
+"""The benchmark harness refuses what it cannot measure and takes its medians as its report
+says (its figures run in .ci/run)."""
+
+import time
 
 import pytest
 
@@ -30,3 +33,32 @@ def test_university_sizes_are_skewed_and_sum_to_the_scale():
     assert sorted(sizes)[1500] < 1_000_000 / 3000  # the median is below the mean: skewed
     assert sizes == sorted(sizes, reverse=True)  # rounding's remainder went to no one as a lump
     assert university_sizes(5000, 1, random.Random(1)) == [5000]
+
+
+def test_a_fast_figure_is_a_median_of_many_runs_and_a_slow_one_of_few(monkeypatch):
+    from bench import measure
+
+    monkeypatch.setattr(measure, "MIN_TOTAL_MS", 20)
+    calls = []
+    fast = measure.timed(lambda: calls.append(1), runs=7, warmup=2)
+    assert fast["runs"] == measure.MAX_RUNS and len(calls) == measure.MAX_RUNS + 2
+    slow = measure.timed(lambda: time.sleep(0.004), runs=3, warmup=0)
+    assert 3 <= slow["runs"] <= 5  # at least 3 runs, and no more once 20 ms are spent
+    assert slow["min_ms"] >= 4 and slow["min_ms"] <= slow["median_ms"] <= slow["max_ms"]
+
+
+def test_side_by_side_figures_interleave_their_runs(monkeypatch):
+    from bench import measure
+
+    monkeypatch.setattr(measure, "MIN_TOTAL_MS", 10)
+    order = []
+    times = measure.timed_side_by_side(
+        {"a": lambda: order.append("a"), "b": lambda: (order.append("b"), time.sleep(0.002))},
+        runs=4,
+        warmup=1,
+    )
+    assert order[:6] == ["a", "b"] * 3
+    assert times["a"]["runs"] == times["b"]["runs"] == len(order) // 2 - 1
+    # the slower of the two decides when enough time is spent: 10 ms of b's 2 ms (or more)
+    # runs, reached by the fifth at the latest, while a alone would have run MAX_RUNS times
+    assert 4 <= times["b"]["runs"] <= 5 and times["b"]["median_ms"] >= 2
