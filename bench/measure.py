@@ -17,14 +17,7 @@ MAX_RUNS = 501
 def timed(fn, *, runs: int = RUNS, warmup: int = 1) -> dict:
     """Run ``fn`` ``warmup`` times, then at least ``runs`` times and until the runs add up
     to ``MIN_TOTAL_MS``; milliseconds: median, min, max, and the number of runs."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    while len(times) < runs or (sum(times) < MIN_TOTAL_MS and len(times) < MAX_RUNS):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return _summary(times)
+    return timed_side_by_side({"fn": fn}, runs=runs, warmup=warmup)["fn"]
 
 
 def timed_side_by_side(fns: dict, *, runs: int = RUNS, warmup: int = 1) -> dict:
@@ -45,15 +38,14 @@ def timed_side_by_side(fns: dict, *, runs: int = RUNS, warmup: int = 1) -> dict:
             start = time.perf_counter()
             fn()
             times[name].append((time.perf_counter() - start) * 1000)
-    return {name: _summary(t) for name, t in times.items()}
-
-
-def _summary(times: list[float]) -> dict:
     return {
-        "median_ms": round(statistics.median(times), 3),
-        "min_ms": round(min(times), 3),
-        "max_ms": round(max(times), 3),
-        "runs": len(times),
+        name: {
+            "median_ms": round(statistics.median(t), 3),
+            "min_ms": round(min(t), 3),
+            "max_ms": round(max(t), 3),
+            "runs": len(t),
+        }
+        for name, t in times.items()
     }
 
 
