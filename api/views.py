@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.display import mask_id_number, mask_mobile
 from cases.models import Graduate
+from core.masking import mask_id_number, mask_mobile
 from roles.models import Role, University
 from roles.scope import scope_for_user
 from sync import inbound

@@ -37,7 +37,7 @@ from cases.models import (
     JobCategory,
     Region,
 )
-from config.bulk import copy_rows
+from core.bulk import copy_rows
 from roles.models import University
 from verification import numbers
 from workflows.flows import LeaveConfirmationFlow, RegistrationFlow
@@ -114,7 +114,7 @@ REVIEWER_PASSWORD = "bench-password-2026"
 
 
 class Copier:
-    """COPY rows into a table (``config.bulk.copy_rows``), counting them per table."""
+    """COPY rows into a table (``core.bulk.copy_rows``), counting them per table."""
 
     def __init__(self):
         self.counts: dict[str, int] = {}

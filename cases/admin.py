@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.masking import mask_id_number, mask_mobile
+
 from . import services
-from .display import mask_id_number, mask_mobile
 from .models import (
     CaseEvent,
     Cohort,

@@ -3,8 +3,9 @@
 import datetime
 import random
 
+from core.validators import CREDIT_CODE_ALPHABET, credit_code_check_char, id_number_check_char
+
 from .roster import COLUMNS
-from .validators import CREDIT_CODE_ALPHABET, credit_code_check_char, id_number_check_char
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鑫宇浩然子轩欣怡梓涵思远佳琪雨泽晨曦博文"

@@ -1,4 +1,4 @@
-"""How case values are shown: readable field values, masking, version comparison."""
+"""How case values are shown: readable field values and version comparison."""
 
 import datetime
 
@@ -21,21 +21,6 @@ def display_value(obj, field_name: str):
     if field.choices and value not in (None, ""):
         return str(dict(field.flatchoices).get(value, value))
     return value
-
-
-def mask_id_number(value: str) -> str:
-    """110105********002X: region and the last four, never the date of birth."""
-    if not value:
-        return ""
-    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
-
-
-def mask_mobile(value: str) -> str:
-    return (
-        value[:3] + "****" + value[-4:]
-        if value and len(value) == 11
-        else ("*" * len(value) if value else "")
-    )
 
 
 # What a verifier needs of the destination: where the graduate went, not the contract.

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import normalise_credit_code
+
 from .models import Region, RegistrationVersion, TransferDetails
 from .selectors import categories_for_cohort
-from .validators import normalise_credit_code
 
 
 class RegistrationForm(forms.ModelForm):

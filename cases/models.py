@@ -16,15 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from roles.models import College, Province, University
-
-from .validators import (
+from core.validators import (
     validate_credit_code,
     validate_id_number,
     validate_mobile,
     validate_phone,
     validate_postcode,
 )
+from roles.models import College, Province, University
 
 # --- Code tables (data, loaded by migrations, editable in the admin) ----------------------
 

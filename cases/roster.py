@@ -14,8 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from .models import EducationLevel, Gender, Region, TrainingMode
-from .validators import (
+from core.validators import (
     id_number_gender,
     normalise_credit_code,
     normalise_id_number,
@@ -23,6 +22,8 @@ from .validators import (
     validate_id_number,
     validate_mobile,
 )
+
+from .models import EducationLevel, Gender, Region, TrainingMode
 
 # (field, header in the file, required)
 COLUMNS = [

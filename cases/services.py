@@ -13,7 +13,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.bulk import insert_objects, insert_rows
+from core.bulk import insert_objects, insert_rows
 from notifications.kinds import EventKind
 from notifications.services import notify_event
 from roles import permissions

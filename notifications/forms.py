@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.display import mask_mobile
+from core.masking import mask_mobile
 
 from .kinds import EXTERNAL_CHANNELS, EventKind, default_channels
 

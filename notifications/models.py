@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.validators import validate_mobile
+from core.validators import validate_mobile
 
 from .kinds import Channel, EventKind, render
 

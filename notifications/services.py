@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from cases.display import mask_mobile
+from core.masking import mask_mobile
 
 from . import transports
 from .kinds import EXTERNAL_CHANNELS, Channel, EventKind, default_channels, missing_placeholders

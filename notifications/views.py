@@ -6,9 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from core.http import safe_next
 
 from .forms import NotificationSettingsForm
 from .kinds import EXTERNAL_CHANNELS, Channel
@@ -56,10 +59,7 @@ def notification_open(request, pk):
 def notification_read(request):
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     notifications_mark_read(user=request.user, ids=ids)
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("notifications:list")
+    return redirect(safe_next(request, reverse("notifications:list")))
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.exports import xlsx_response
+from core.xlsx import xlsx_response
 
 from .figures import COLUMNS, Figures, cells
 

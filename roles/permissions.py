@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from guardian.utils import get_user_obj_perms_model
 
-from config.bulk import insert_rows
+from core.bulk import insert_rows
 
 
 def _permission(model: type[models.Model], codename: str) -> Permission:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from config.bulk import insert_objects, insert_rows
+from core.bulk import insert_objects, insert_rows
 
 from .models import AccountActivation, Membership
 

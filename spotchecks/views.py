@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.exports import xlsx_response
+from core.xlsx import xlsx_response
 from roles.decorators import role_required
 from roles.models import Province, Role, University
 from roles.scope import scope_for_user

@@ -1,4 +1,4 @@
-"""``config.bulk``: COPYed rows equal the rows ``bulk_create`` writes."""
+"""``core.bulk``: COPYed rows equal the rows ``bulk_create`` writes."""
 
 import datetime
 import zoneinfo
@@ -11,7 +11,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
 from cases.models import CaseEvent, CaseStatus, Graduate
-from config.bulk import insert_objects, insert_rows
+from core.bulk import insert_objects, insert_rows
 from workflows.flows import RegistrationFlow
 from workflows.models import CaseProcess
 

@@ -7,8 +7,9 @@ import qrcode
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.display import mask_id_number, versions_compare
+from cases.display import versions_compare
 from cases.models import TransferDetails
+from core.masking import mask_id_number
 
 from . import numbers
 from .models import Confirmation

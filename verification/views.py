@@ -12,8 +12,10 @@ from django_ratelimit.core import is_ratelimited
 
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.display import VERIFIER_DESTINATION_FIELDS, mask_id_number, versions_compare
+from cases.display import VERIFIER_DESTINATION_FIELDS, versions_compare
 from cases.models import TransferDetails
+from core.http import client_ip
+from core.masking import mask_id_number
 from roles.decorators import role_required
 from roles.models import Role
 from roles.scope import scope_for_user
@@ -21,10 +23,6 @@ from roles.scope import scope_for_user
 from . import documents, selectors, services
 from .forms import LookupForm
 from .models import LookupChannel, LookupResult
-
-
-def _ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _rate_limited(request) -> bool:
@@ -69,7 +67,7 @@ def verify(request):
                 "user": request.user,
                 "name": request.POST.get("name", ""),
                 "number": request.POST.get("number", "").strip(),
-                "ip": _ip(request),
+                "ip": client_ip(request),
             }
             if asked["number"] and "number" in form.errors:  # an attempt all the same
                 if limited:
@@ -84,10 +82,12 @@ def verify(request):
                 channel=LookupChannel.VERIFICATION_NO,
                 name=name,
                 number=number,
-                ip=_ip(request),
+                ip=client_ip(request),
             )
         else:
-            answer = services.lookup(user=request.user, name=name, number=number, ip=_ip(request))
+            answer = services.lookup(
+                user=request.user, name=name, number=number, ip=client_ip(request)
+            )
         context.update(_answer_context(answer))
         status = 429 if answer.result in (LookupResult.RATE_LIMITED, LookupResult.LOCKED) else 200
         return render(request, "verification/verify.html", context, status=status)
@@ -101,10 +101,14 @@ def qr(request, signed):
     if user.is_authenticated and scope_for_user(user).has_role(Role.VERIFIER):
         if _rate_limited(request):
             answer = services.lookup_refused(
-                user=user, channel=LookupChannel.QR, name="", number=signed[:40], ip=_ip(request)
+                user=user,
+                channel=LookupChannel.QR,
+                name="",
+                number=signed[:40],
+                ip=client_ip(request),
             )
         else:
-            answer = services.lookup_qr(user=user, signed=signed, ip=_ip(request))
+            answer = services.lookup_qr(user=user, signed=signed, ip=client_ip(request))
         status = 429 if answer.result in (LookupResult.RATE_LIMITED, LookupResult.LOCKED) else 200
         return render(
             request,
@@ -127,7 +131,7 @@ def _own_or_scoped_confirmation(request, graduate_id):
         raise Http404
     if graduate.user_id != request.user.pk:
         case_services.case_access_record(
-            graduate_ids=[graduate.pk], user=request.user, action="form_view", ip=_ip(request)
+            graduate_ids=[graduate.pk], user=request.user, action="form_view", ip=client_ip(request)
         )
     return confirmation
 

@@ -33,13 +33,13 @@ from cases.models import (
     TargetedCompliance,
 )
 from cases.roster import ParsedRow, RowError
-from config.bulk import insert_objects, insert_rows
+from core.bulk import insert_objects, insert_rows
 from notifications.kinds import EventKind
 from notifications.services import Event, notify_event, notify_events
 from roles import services as role_services
+from roles.display import person
 from roles.models import Membership, Role
 from roles.scope import scope_for_user
-from roles.templatetags.people import person
 from spotchecks import services as spot_services
 from spotchecks.models import Campaign, CampaignInspector, Outcome, Resolution, SpotCheck
 from verification import services as verification_services

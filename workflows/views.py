@@ -10,15 +10,13 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import roster as roster_io
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.display import mask_id_number, mask_mobile, versions_compare
-from cases.exports import xlsx_response
+from cases.display import versions_compare
 from cases.forms import (
     AuditDecisionForm,
     ChangeDecisionForm,
@@ -41,6 +39,9 @@ from cases.models import (
     TargetedCompliance,
     TransferDetails,
 )
+from core.http import client_ip, safe_next
+from core.masking import mask_id_number, mask_mobile
+from core.xlsx import xlsx_response
 from reporting import selectors as reporting_selectors
 from roles.decorators import role_required
 from roles.models import College, Role
@@ -68,17 +69,6 @@ REVIEWER_ROLES = (Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER, Role.TARGETED
 QUEUE_ROLES = (*REVIEWER_ROLES, Role.INSPECTOR)
 # Roles whose filing and report tasks are listed with their other tasks.
 ORG_TASK_ROLES = (Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
 
 
 def _colleges_in_scope(scope):
@@ -220,7 +210,7 @@ def tasks_claim(request):
         )
     for message in skipped:
         messages.warning(request, message)
-    return redirect(_safe_next(request, reverse("workflows:queue")))
+    return redirect(safe_next(request, reverse("workflows:queue")))
 
 
 @require_POST
@@ -233,7 +223,7 @@ def task_unclaim(request, task_id):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The task is back in the queue."))
-    return redirect(_safe_next(request, reverse("workflows:mine")))
+    return redirect(safe_next(request, reverse("workflows:mine")))
 
 
 # --- Task pages -------------------------------------------------------------------------------------
@@ -350,9 +340,9 @@ def _audit_task(
                 messages.success(
                     request, _("Decision recorded; %(name)s is told why.") % {"name": graduate.name}
                 )
-            return redirect(_safe_next(request, reverse("workflows:queue")))
+            return redirect(safe_next(request, reverse("workflows:queue")))
     case_services.case_access_record(
-        graduate_ids=[graduate.pk], user=request.user, action="audit_view", ip=_client_ip(request)
+        graduate_ids=[graduate.pk], user=request.user, action="audit_view", ip=client_ip(request)
     )
     context = {**_case_context(graduate), "row": row, "form": form, "can_decide": can_decide}
     if extra:
@@ -529,12 +519,12 @@ def _targeted_task(request, row):
             messages.success(
                 request, _("Decision recorded for %(name)s.") % {"name": graduate.name}
             )
-            return redirect(_safe_next(request, reverse("workflows:queue")))
+            return redirect(safe_next(request, reverse("workflows:queue")))
     case_services.case_access_record(
         graduate_ids=[graduate.pk],
         user=request.user,
         action="targeted_view",
-        ip=_client_ip(request),
+        ip=client_ip(request),
     )
     change = (
         graduate.change_requests.filter(status=ChangeRequest.Status.PENDING)
@@ -583,7 +573,7 @@ def _spot_check_task(request, row):
                 graduate_ids=[graduate.pk],
                 user=request.user,
                 action="spot_check_contact",
-                ip=_client_ip(request),
+                ip=client_ip(request),
             )
         elif form.is_valid():
             try:
@@ -598,12 +588,12 @@ def _spot_check_task(request, row):
                 messages.error(request, str(exc))
                 return redirect("workflows:task", task_id=row.pk)
             messages.success(request, _("Check recorded for %(name)s.") % {"name": graduate.name})
-            return redirect(_safe_next(request, reverse("workflows:queue")))
+            return redirect(safe_next(request, reverse("workflows:queue")))
     case_services.case_access_record(
         graduate_ids=[graduate.pk],
         user=request.user,
         action="spot_check_view",
-        ip=_client_ip(request),
+        ip=client_ip(request),
     )
     context = _case_context(graduate)
     if reveal:
@@ -657,7 +647,7 @@ def _discrepancy_task(request, row):
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _("Resolution recorded; the campaign sees it."))
-                return redirect(_safe_next(request, reverse("workflows:queue")))
+                return redirect(safe_next(request, reverse("workflows:queue")))
         else:
             messages.error(
                 request, _("Please correct the fields marked below; nothing you typed was lost.")
@@ -666,7 +656,7 @@ def _discrepancy_task(request, row):
         graduate_ids=[graduate.pk],
         user=request.user,
         action="discrepancy_view",
-        ip=_client_ip(request),
+        ip=client_ip(request),
     )
     return render(
         request,
@@ -769,7 +759,7 @@ def case_detail(request, graduate_id):
             graduate_ids=[graduate.pk],
             user=request.user,
             action="case_view",
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     context = _case_context(graduate)
     context["own"] = own
@@ -931,7 +921,7 @@ def transfer_list(request):
                 graduate_ids=[c.graduate_id for c in confirmations],
                 user=request.user,
                 action="transfer_list_export",
-                ip=_client_ip(request),
+                ip=client_ip(request),
             )
             return xlsx_response(
                 filename=f"archive-transfer-{form.cleaned_data['cohort']}.xlsx",
@@ -969,7 +959,7 @@ def transfer_list(request):
             graduate_ids=[c.graduate_id for c in rows.object_list],
             user=request.user,
             action="transfer_list_view",
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -1139,7 +1129,7 @@ def evidence_file(request, evidence_id):
             graduate_ids=[graduate.pk],
             user=request.user,
             action="evidence_view",
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     response = FileResponse(
         evidence.file.open("rb"),
@@ -1184,7 +1174,7 @@ def targeted_list(request):
             graduate_ids=[g.pk for g in rows],
             user=request.user,
             action="targeted_export",
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
         return xlsx_response(
             filename="targeted-graduates.xlsx",
@@ -1241,7 +1231,7 @@ def targeted_list(request):
         graduate_ids=[g.pk for g in page.object_list],
         user=request.user,
         action="targeted_view",
-        ip=_client_ip(request),
+        ip=client_ip(request),
     )
     query = request.GET.copy()
     query.pop("page", None)

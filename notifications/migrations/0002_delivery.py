@@ -3,7 +3,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import cases.validators
+import core.validators
 
 
 def messages_to_kinds(apps, schema_editor):
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=11,
-                        validators=[cases.validators.validate_mobile],
+                        validators=[core.validators.validate_mobile],
                         verbose_name="mobile number for SMS",
                     ),
                 ),

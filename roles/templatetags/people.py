@@ -1,11 +1,6 @@
 from django import template
 
+from roles.display import person
+
 register = template.Library()
-
-
-@register.filter
-def person(user, empty="—"):
-    """A user's display name: their name, else their user name, else ``empty``."""
-    if user is None:
-        return empty
-    return user.first_name or user.username
+register.filter("person", person)

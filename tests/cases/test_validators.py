@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases.demo import make_id_number
-from cases.validators import (
+from core.validators import (
     id_number_birth_date,
     id_number_gender,
     validate_credit_code,
