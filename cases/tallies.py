@@ -1,10 +1,9 @@
 """Statistics kept incrementally: the ``CaseTally`` rows follow every change of a case.
 
-A service that changes what a case counts as (its status, its current registration, its
-leave-time confirmation, its targeted standing, its college or education level, its late
-corrections) is wrapped in ``tracks_tally``. The wrapper locks the graduates' rows, reads
-what they count as before and after the service ran, and adds the difference to the tally
-rows, all in the service's transaction: a rolled-back service changes no count. Dashboards
+Every write that changes a case runs inside the one "case changed" hook (``cases.hook``),
+which locks the graduates' rows, reads what they count as before and after the write
+(``counted_as``) and adds the difference to the tally rows (``tally_apply``), all in the
+write's transaction: a rolled-back write changes no count. Dashboards
 then read a few hundred tally rows instead of the cases.
 
 The rows are kept at three grains, each what one level of dashboard reads: ``CaseTally``
@@ -24,9 +23,7 @@ the figures of a province's table.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from contextvars import ContextVar
-from functools import wraps
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -66,10 +63,6 @@ Key = tuple
 # key -> the grain's counters: (graduates, late corrections) for the college and province
 # rows, ``UniversitySummary.COUNTERS`` for the summaries
 Counts = dict[Key, tuple[int, ...]]
-
-# The graduates whose counts an enclosing ``tracks_tally`` already follows: a tracked service
-# calling another must not count the same change twice.
-_tracked: ContextVar[frozenset[int]] = ContextVar("tally_tracked", default=frozenset())
 
 _CATEGORY = "current_registration__category__"
 
@@ -114,32 +107,50 @@ def _late_per_graduate() -> Subquery:
     )
 
 
-def contributions(graduate_ids: Iterable[int], *, lock: bool = False) -> Counts:
-    """What these graduates count as now, summed by key. With ``lock``, their rows stay
-    locked until the transaction ends, so that no other change of them interleaves."""
+# The columns a graduate is counted by (``KEY_FIELDS`` in order), read from the case.
+_KEY_COLUMNS = (
+    "cohort",
+    "province_id",
+    "university_id",
+    "college_id",
+    "education_level",
+    "status",
+    f"{_CATEGORY}code",
+    f"{_CATEGORY}destination_class",
+    f"{_CATEGORY}flexible",
+    "confirmed_at",
+    "targeted_compliance",
+)
+# Where a key holds what a task row copies of its case: the college and the category.
+COLLEGE, CATEGORY = KEY_FIELDS.index("college_id"), KEY_FIELDS.index("category_code")
+
+
+def counted_as(graduate_ids: Iterable[int], *, lock: bool = False) -> dict[int, tuple]:
+    """What each of these graduates counts as now: (key, late corrections, major) by id, in
+    one query. With ``lock``, their rows stay locked until the transaction ends, so that no
+    other change of them interleaves."""
     qs = Graduate.objects.filter(pk__in=sorted(set(graduate_ids)))
     if lock:
         qs = qs.select_for_update(of=("self",))
     rows = qs.annotate(late=Coalesce(_late_per_graduate(), 0)).values_list(
-        "cohort",
-        "province_id",
-        "university_id",
-        "college_id",
-        "education_level",
-        "status",
-        f"{_CATEGORY}code",
-        f"{_CATEGORY}destination_class",
-        f"{_CATEGORY}flexible",
-        "confirmed_at",
-        "targeted_compliance",
-        "late",
+        "pk", *_KEY_COLUMNS, "late", "major_name"
     )
+    return {pk: (_normalise(key), late, major) for pk, *key, late, major in rows}
+
+
+def contributions_of(counted: dict[int, tuple]) -> Counts:
+    """``counted_as`` summed by key: (graduates, late corrections) each."""
     counts: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
-    for *key, late in rows:
-        entry = counts[_normalise(key)]
+    for key, late, _major in counted.values():
+        entry = counts[key]
         entry[0] += 1
         entry[1] += late
     return {key: (n, late) for key, (n, late) in counts.items()}
+
+
+def contributions(graduate_ids: Iterable[int], *, lock: bool = False) -> Counts:
+    """What these graduates count as now, summed by key (see ``counted_as``)."""
+    return contributions_of(counted_as(graduate_ids, lock=lock))
 
 
 def tallies_direct(graduates: QuerySet[Graduate]) -> Counts:
@@ -295,33 +306,6 @@ def tally_apply(deltas: Counts) -> None:
     _upsert(CaseTally, deltas)
     for model in COARSE_GRAINS:
         _upsert(model, summed(deltas, model))
-
-
-def tracks_tally(graduates_of: Callable[[dict], Iterable]):
-    """Keep the tallies in step with a service that changes graduates.
-
-    ``graduates_of`` gets the service's keyword arguments and returns the graduates (or
-    their ids) it may change."""
-
-    def decorator(service):
-        @wraps(service)
-        def wrapper(*args, **kwargs):
-            ids = {getattr(g, "pk", g) for g in graduates_of(kwargs)} - _tracked.get()
-            if not ids:
-                return service(*args, **kwargs)
-            with transaction.atomic():
-                before = contributions(ids, lock=True)
-                token = _tracked.set(_tracked.get() | ids)
-                try:
-                    result = service(*args, **kwargs)
-                finally:
-                    _tracked.reset(token)
-                tally_apply(difference(before, contributions(ids)))
-            return result
-
-        return wrapper
-
-    return decorator
 
 
 def tally_add(graduate_ids: list[int]) -> None:

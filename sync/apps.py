@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SyncConfig(AppConfig):
     name = "sync"
     verbose_name = _("Provincial sync")
+
+    def ready(self):
+        from cases.hook import on_case_changed
+
+        from .outbox import record_change
+
+        on_case_changed(record_change)

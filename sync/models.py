@@ -18,17 +18,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.hook import Change
 from cases.models import Graduate
 from roles.models import Province
 
-
-class EventType(models.TextChoices):
-    GRADUATE_UPSERT = "graduate_upsert", _("graduate data")
-    REGISTRATION_VERSION = "registration_version", _("registration version")
-    CHANGE_APPROVED = "change_approved", _("change approved")
-    TRANSFER_UPDATE = "transfer_update", _("archive and hukou details")
-    CONFIRMATION_FIELDS = "confirmation_fields", _("confirmation-relevant state")
-    RESYNC = "resync", _("re-sent by reconciliation")
+# The changes of a case the writes name (``cases.hook.Change``), and the reconciliation's
+# re-sends.
+EventType = models.TextChoices(
+    "EventType",
+    [
+        *((change.name, (change.value, change.label)) for change in Change),
+        ("RESYNC", ("resync", _("re-sent by reconciliation"))),
+    ],
+)
 
 
 class EventResult(models.TextChoices):

@@ -1,7 +1,8 @@
 """The transactional outbox of a provincial node.
 
-``record`` is called by the case services (``cases.services``) after each change a
-provincial node must send to the national node, inside the change's own transaction: the
+``record_change`` listens to the one "case changed" hook (``cases.hook``, registered by
+``SyncConfig.ready``): every write of a case that a provincial node must send to the
+national node records the case's next event, inside the write's own transaction, so the
 event exists exactly when the change committed. On any other node, and for cases of
 another province, it does nothing. The relay is queued once per transaction, on commit.
 """
@@ -11,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cases.hook import CaseChanged
 from cases.models import Graduate
 from roles.models import Province
 
@@ -26,33 +28,40 @@ def _own_province_id() -> int | None:
     return Province.objects.filter(code=settings.NODE_PROVINCE).values_list("pk", flat=True).first()
 
 
-def record(*, event_type: str, graduate: Graduate) -> OutboxEvent | None:
-    """Write the case's next event (its whole synced state) to the outbox.
+def record_change(event: CaseChanged) -> None:
+    """The hook's listener: a write that changed what a province sends records an event."""
+    if event.change is not None:
+        record_many(event_type=event.change, graduate_ids=event.graduate_ids)
 
-    The case's counter row is locked first, so that concurrent changes of one case get
+
+def record_many(*, event_type: str, graduate_ids) -> list[OutboxEvent]:
+    """Write the next event of each case (its whole synced state) to the outbox, a few
+    statements for any number of cases. Nothing, not even a savepoint, on a node that
+    sends no events.
+
+    The cases' counter rows are locked first, so that concurrent changes of one case get
     their versions in commit order and each event's state includes the changes committed
-    before it. Returns the event, or None where nothing is sent.
+    before it. Returns the events (none for cases of another province).
     """
-    return (record_many(event_type=event_type, graduates=[graduate]) or [None])[0]
-
-
-def record_many(*, event_type: str, graduates: list[Graduate]) -> list[OutboxEvent]:
-    """``record`` for many cases at once (a roster import): a few statements per call.
-    Nothing, not even a savepoint, on a node that sends no events."""
-    if not sending_node() or not graduates:
+    if not sending_node() or not graduate_ids:
         return []
     if event_type not in EventType.values:
         raise ValueError(f"unknown sync event type {event_type!r}")
-    return _record_many(event_type=event_type, graduates=graduates)
+    return _record_many(event_type=event_type, graduate_ids=graduate_ids)
 
 
 @transaction.atomic
-def _record_many(*, event_type: str, graduates: list[Graduate]) -> list[OutboxEvent]:
+def _record_many(*, event_type: str, graduate_ids) -> list[OutboxEvent]:
     province_id = _own_province_id()
-    graduates = [g for g in graduates if g.province_id == province_id]
-    if not graduates:
+    keys = {
+        pk: (code, student_no, cohort)
+        for pk, code, student_no, cohort in Graduate.objects.filter(
+            pk__in=sorted(set(graduate_ids)), province_id=province_id
+        ).values_list("pk", "university__code", "student_no", "cohort")
+    }
+    if not keys:
         return []
-    ids = [g.pk for g in graduates]
+    ids = sorted(keys)
     CaseCounter.objects.bulk_create(
         [CaseCounter(graduate_id=pk) for pk in ids], ignore_conflicts=True
     )
@@ -63,22 +72,21 @@ def _record_many(*, event_type: str, graduates: list[Graduate]) -> list[OutboxEv
         .values_list("graduate_id", "version")
     )
     CaseCounter.objects.filter(graduate_id__in=ids).update(version=F("version") + 1)
-    states = states_for(graduates)
-    codes = dict(Graduate.objects.filter(pk__in=ids).values_list("pk", "university__code"))
+    states = states_for(ids)
     now = timezone.now()
     events = OutboxEvent.objects.bulk_create(
         [
             OutboxEvent(
                 event_type=event_type,
-                graduate_id=g.pk,
-                university_code=codes[g.pk],
-                student_no=g.student_no,
-                cohort=g.cohort,
-                version=versions[g.pk] + 1,
-                payload=states[g.pk],
+                graduate_id=pk,
+                university_code=keys[pk][0],
+                student_no=keys[pk][1],
+                cohort=keys[pk][2],
+                version=versions[pk] + 1,
+                payload=states[pk],
                 created_at=now,
             )
-            for g in graduates
+            for pk in ids
         ],
         batch_size=1000,
     )

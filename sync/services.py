@@ -240,10 +240,12 @@ def _compare_group(key, university, mine, theirs) -> dict:
     )
     to_resend = [n for n in [*missing, *different] if n not in in_flight]
     if to_resend and university is not None:
-        graduates = list(
-            Graduate.objects.filter(university=university, cohort=cohort, student_no__in=to_resend)
+        graduate_ids = list(
+            Graduate.objects.filter(
+                university=university, cohort=cohort, student_no__in=to_resend
+            ).values_list("pk", flat=True)
         )
-        outbox.record_many(event_type=EventType.RESYNC, graduates=graduates)
+        outbox.record_many(event_type=EventType.RESYNC, graduate_ids=graduate_ids)
     return {
         "university": code,
         "cohort": cohort,

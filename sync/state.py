@@ -95,14 +95,15 @@ def _transfer_state(details: TransferDetails | None) -> dict | None:
     }
 
 
-def states_for(graduates: Iterable[Graduate]) -> dict[int, dict]:
-    """The synced state of each graduate (by id), a fixed handful of queries for any number.
+def states_for(graduates: Iterable) -> dict[int, dict]:
+    """The synced state of each graduate (instances or ids; by id), a fixed handful of
+    queries for any number.
 
     A synced case (on the national node) says a change is pending when its provincial
     node said so; a case registered here, when a change request or new archive/hukou
     details wait for audit.
     """
-    ids = [g.pk for g in graduates]
+    ids = [getattr(g, "pk", g) for g in graduates]
     if not ids:
         return {}
     rows = (

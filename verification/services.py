@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.hook import changes_case
 from cases.models import CaseEvent, Graduate, RegistrationStatus
-from cases.tallies import tracks_tally
 from notifications.kinds import EventKind
 from notifications.services import notify_event
 from roles.models import Role
@@ -52,7 +52,7 @@ def _unique(model_field: str, make) -> str:
 
 
 @transaction.atomic
-@tracks_tally(lambda kw: [kw["graduate"]])
+@changes_case(lambda kw: [kw["graduate"]])
 def confirmation_issue(*, graduate: Graduate, actor, consent: bool) -> Confirmation:
     """Record the graduate's leave-time confirmation and issue its numbers and QR token.
 
@@ -119,7 +119,7 @@ def confirmation_issue(*, graduate: Graduate, actor, consent: bool) -> Confirmat
 
 
 @transaction.atomic
-@tracks_tally(lambda kw: [kw["graduate"]])
+@changes_case(lambda kw: [kw["graduate"]])
 def confirmation_supersede(*, graduate: Graduate, actor, reason: str) -> Confirmation | None:
     """A change after confirmation: the issued numbers stop being valid (they verify as
     superseded) and the graduate must confirm again. Returns the superseded confirmation."""

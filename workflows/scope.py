@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from cases.hook import CaseChanged
 from cases.models import Graduate, TransferDetails
 
 from .models import KIND_CANDIDATE_ROLE, ScopeStatus, TaskScope, TaskSLA
@@ -108,13 +109,10 @@ def scope_sync(task) -> None:
     )
 
 
-def scope_refresh_case(graduate: Graduate) -> None:
-    """Refresh the denormalised case columns on the case's active tasks."""
-    registration = graduate.current_registration if graduate.current_registration_id else None
-    TaskScope.objects.filter(
-        graduate_id=graduate.pk, status__in=[ScopeStatus.OPEN, ScopeStatus.ASSIGNED]
-    ).update(
-        major_name=graduate.major_name,
-        category_code=registration.category.code if registration else "",
-        college_id=graduate.college_id,
-    )
+def rows_follow_case(event: CaseChanged) -> None:
+    """The "case changed" hook's listener: a case whose college, major or destination
+    category moved has those columns refreshed on its active tasks' rows."""
+    for graduate_id, (college_id, major_name, category_code) in event.moved.items():
+        TaskScope.objects.filter(
+            graduate_id=graduate_id, status__in=[ScopeStatus.OPEN, ScopeStatus.ASSIGNED]
+        ).update(major_name=major_name, category_code=category_code, college_id=college_id)

@@ -273,7 +273,6 @@ def _roster_batch(*, university, cohort, rows, actor, result: RosterResult) -> N
         if graduate is not None:
             values.pop("student_no")
             if case_services.graduate_update(graduate=graduate, values=values, actor=actor):
-                scope.scope_refresh_case(graduate)
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -807,7 +806,6 @@ def synced_case_apply(
         verification_services.confirmation_supersede(
             graduate=graduate, actor=None, reason=_("changed in the provincial system")
         )
-    scope.scope_refresh_case(graduate)
     if graduate.status == CaseStatus.APPROVED:
         confirmation_open_if_due(graduate=graduate, actor=None)
     return graduate

@@ -1,0 +1,100 @@
+"""The domain: graduates, their destination registrations, code tables and the case history.
+
+A graduate is a *case*. Each submission of a destination is a new immutable
+``RegistrationVersion``; the one in effect is marked current. Every state change
+and every field change is a ``CaseEvent``. This app never imports the engine
+(``workflows``): the flows orchestrate the domain, not the other way round.
+
+The models are kept by subject in the modules of this package; every one is importable
+from ``cases.models``, as Django and the migrations expect.
+"""
+
+from .codes import (
+    EMPLOYER_FIELDS,
+    REQUIRABLE_FIELDS,
+    CodeTable,
+    DestinationCategory,
+    DestinationClass,
+    EmployerNature,
+    Industry,
+    JobCategory,
+    Region,
+)
+from .graduate import (
+    CaseStatus,
+    Cohort,
+    EducationLevel,
+    Gender,
+    Graduate,
+    GraduateGroupObjectPermission,
+    GraduateUserObjectPermission,
+    TargetedCompliance,
+    TrainingMode,
+)
+from .history import (
+    CaseAccess,
+    CaseEvent,
+)
+from .registration import (
+    ChangeRequest,
+    Evidence,
+    RegistrationDraft,
+    RegistrationStatus,
+    RegistrationVersion,
+    TargetedException,
+    evidence_path,
+)
+from .tallies import (
+    NOT_EMPLOYED_CODES,
+    CaseTally,
+    ProvinceTally,
+    TallyColumns,
+    TallyFigures,
+    UniversitySummary,
+)
+from .transfer import (
+    ArchiveDestination,
+    ArchiveMethod,
+    HukouMigration,
+    TransferDetails,
+)
+
+__all__ = [
+    "EMPLOYER_FIELDS",
+    "NOT_EMPLOYED_CODES",
+    "REQUIRABLE_FIELDS",
+    "ArchiveDestination",
+    "ArchiveMethod",
+    "CaseAccess",
+    "CaseEvent",
+    "CaseStatus",
+    "CaseTally",
+    "ChangeRequest",
+    "CodeTable",
+    "Cohort",
+    "DestinationCategory",
+    "DestinationClass",
+    "EducationLevel",
+    "EmployerNature",
+    "Evidence",
+    "Gender",
+    "Graduate",
+    "GraduateGroupObjectPermission",
+    "GraduateUserObjectPermission",
+    "HukouMigration",
+    "Industry",
+    "JobCategory",
+    "ProvinceTally",
+    "Region",
+    "RegistrationDraft",
+    "RegistrationStatus",
+    "RegistrationVersion",
+    "TallyColumns",
+    "TallyFigures",
+    "TargetedCompliance",
+    "TargetedException",
+    "TrainingMode",
+    "TransferDetails",
+    "UniversitySummary",
+    "evidence_path",
+]

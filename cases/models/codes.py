@@ -1,0 +1,136 @@
+"""Code tables: destination categories, employer natures, industries, job categories and
+regions (data, loaded by migrations, editable in the admin)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DestinationClass(models.TextChoices):
+    EMPLOYED = "employed", _("employed (就业)")
+    FURTHER_STUDY = "further_study", _("further study (升学)")
+    NOT_EMPLOYED = "not_employed", _("not employed (未就业)")
+
+
+# Fields of a registration that a destination category may require.
+REQUIRABLE_FIELDS = (
+    "employer_name",
+    "employer_credit_code",
+    "employer_nature",
+    "employer_industry",
+    "employer_region",
+    "job_category",
+    "signed_on",
+    "employer_address",
+    "study_institution",
+    "foreign_institution",
+)
+EMPLOYER_FIELDS = (
+    "employer_name",
+    "employer_credit_code",
+    "employer_nature",
+    "employer_industry",
+    "employer_region",
+    "job_category",
+    "signed_on",
+)
+
+
+class DestinationCategory(models.Model):
+    """毕业去向类别. A new year's codes are new rows with their ``valid_from``."""
+
+    code = models.CharField(_("code"), max_length=8)
+    name = models.CharField(_("name"), max_length=60)
+    destination_class = models.CharField(
+        _("class"), max_length=16, choices=DestinationClass.choices
+    )
+    flexible = models.BooleanField(_("flexible employment (灵活就业)"), default=False)
+    required_fields = models.JSONField(_("required fields"), default=list, blank=True)
+    valid_from = models.PositiveSmallIntegerField(_("valid from (year)"), default=2023)
+    valid_to = models.PositiveSmallIntegerField(_("valid to (year)"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("destination category")
+        verbose_name_plural = _("destination categories")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="category_code_year_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        unknown = [f for f in self.required_fields or [] if f not in REQUIRABLE_FIELDS]
+        if unknown:
+            raise ValidationError(
+                {"required_fields": _("Unknown fields: %(f)s") % {"f": ", ".join(unknown)}}
+            )
+
+    def valid_in(self, year: int) -> bool:
+        return self.valid_from <= year and (self.valid_to is None or year <= self.valid_to)
+
+
+class CodeTable(models.Model):
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class EmployerNature(CodeTable):
+    """单位性质."""
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("employer nature")
+        verbose_name_plural = _("employer natures")
+
+
+class Industry(CodeTable):
+    """单位行业: GB/T 4754 sections."""
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+
+class JobCategory(CodeTable):
+    """工作职位类别."""
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("job category")
+        verbose_name_plural = _("job categories")
+
+
+class Region(models.Model):
+    """GB/T 2260 administrative divisions: provinces and prefecture-level units."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("province")
+        PREFECTURE = 2, _("prefecture")
+
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    full_name = models.CharField(_("full name"), max_length=60)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return f"{self.code} {self.full_name}"
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"

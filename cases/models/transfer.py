@@ -1,0 +1,115 @@
+"""Archive transfer and hukou migration details (档案转递, 户口迁移), versioned and audited."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import (
+    validate_phone,
+    validate_postcode,
+)
+
+from .graduate import Graduate
+from .registration import RegistrationStatus
+
+
+class ArchiveMethod(models.TextChoices):
+    CONFIDENTIAL_MAIL = "confidential_mail", _("机要通信")
+    EMS = "ems", _("EMS 高校学生档案专用")
+
+
+class ArchiveDestination(models.TextChoices):
+    EMPLOYER = "employer", _("就业单位")
+    TALENT_CENTRE = "talent_centre", _("人才服务机构")
+    ORIGIN = "origin", _("生源地人社部门")
+    SCHOOL = "school", _("升学院校")
+    OTHER = "other", _("其他")
+
+
+class HukouMigration(models.TextChoices):
+    TO_EMPLOYER = "to_employer", _("迁往就业地")
+    TO_ORIGIN = "to_origin", _("迁回生源地")
+    TO_SCHOOL = "to_school", _("迁往升学院校")
+    OTHER = "other", _("其他")
+
+
+class TransferDetails(models.Model):
+    """Archive transfer (档案转递) and hukou migration (户口迁移) at leave time.
+
+    Like a registration, each submission is an immutable version audited by the
+    university; the approved one in effect is marked current."""
+
+    graduate = models.ForeignKey(
+        Graduate, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("graduate")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    archive_destination = models.CharField(
+        _("档案转寄类型"), max_length=20, choices=ArchiveDestination.choices
+    )
+    archive_unit = models.CharField(_("档案转寄单位"), max_length=100)
+    archive_address = models.CharField(_("档案转寄地址"), max_length=200)
+    archive_postcode = models.CharField(_("邮编"), max_length=6, validators=[validate_postcode])
+    archive_contact = models.CharField(_("联系人"), max_length=50)
+    archive_phone = models.CharField(_("联系电话"), max_length=30, validators=[validate_phone])
+    archive_method = models.CharField(_("转递方式"), max_length=20, choices=ArchiveMethod.choices)
+    hukou_migrate = models.BooleanField(_("是否迁移户口"), default=False)
+    hukou_type = models.CharField(
+        _("户口迁移类型"), max_length=20, choices=HukouMigration.choices, blank=True
+    )
+    hukou_address = models.CharField(_("户口迁移地址"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
+    )
+    is_current = models.BooleanField(_("current"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    CONTENT_FIELDS = (
+        "archive_destination",
+        "archive_unit",
+        "archive_address",
+        "archive_postcode",
+        "archive_contact",
+        "archive_phone",
+        "archive_method",
+        "hukou_migrate",
+        "hukou_type",
+        "hukou_address",
+    )
+
+    class Meta:
+        ordering = ["graduate", "-number"]
+        verbose_name = _("archive and hukou details")
+        verbose_name_plural = _("archive and hukou details")
+        constraints = [
+            models.UniqueConstraint(fields=["graduate", "number"], name="transfer_version_unique"),
+            models.UniqueConstraint(
+                fields=["graduate"], condition=Q(is_current=True), name="transfer_one_current"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.graduate} transfer v{self.number}"
+
+    def clean(self):
+        errors = {}
+        if self.hukou_migrate:
+            if not self.hukou_type:
+                errors["hukou_type"] = _("Required when the hukou is migrated.")
+            if not self.hukou_address:
+                errors["hukou_address"] = _("Required when the hukou is migrated.")
+        if errors:
+            raise ValidationError(errors)
