@@ -27,6 +27,7 @@ run: setup
 # The test suite, on whatever DATABASE_URL / CELERY_BROKER_URL say (SQLite and eager by default).
 test: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 

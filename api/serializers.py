@@ -16,7 +16,8 @@ from cases.models import (
     TrainingMode,
 )
 from sync.models import EventResult, EventType
-from workflows.models import ScopeStatus, TaskKind
+from workflows.models import ScopeStatus
+from workflows.registry import registry
 from workflows.selectors import SORTS
 
 # Text is kept exactly as sent (no trimming), so that both nodes hash the same values.
@@ -167,7 +168,7 @@ class CaseDigestSerializer(serializers.Serializer):
 
 
 class InboxQuerySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(TaskKind.choices, required=False)
+    kind = serializers.ChoiceField(registry.kind_choices(), required=False)
     college = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
     status = serializers.ChoiceField(INBOX_STATUSES, required=False)
     sort = serializers.ChoiceField([(k, k) for k in SORTS], required=False)
@@ -176,7 +177,7 @@ class InboxQuerySerializer(serializers.Serializer):
 
 class TaskSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="task_id")
-    kind = serializers.ChoiceField(TaskKind.choices)
+    kind = serializers.ChoiceField(registry.kind_choices())
     status = serializers.ChoiceField(ScopeStatus.choices)
     case = serializers.IntegerField(source="graduate_id")
     student_no = serializers.CharField(source="graduate.student_no")

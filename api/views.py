@@ -1,6 +1,7 @@
 """The REST API, version 1. Views are thin: they check the caller and the input, then call
 the same services and selectors as the pages (one scope gate; outside scope is 404)."""
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -273,6 +274,4 @@ class Health(APIView):
         tags=["node"],
     )
     def get(self, request):
-        from django.conf import settings
-
         return Response({"role": settings.NODE_ROLE}, status=status.HTTP_200_OK)

@@ -14,15 +14,16 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases import services as case_services
-from cases.demo import demo_roster_rows
-from cases.roster import RosterValidator
+from cases.roster_files import RosterValidator
+from portal.demo.identifiers import demo_roster_rows
+from processes.registration import services as registration
+from processes.registration.flow import RegistrationFlow
 from roles import services as role_services
 from roles.models import College, Membership, University
 from roles.scope import scope_for_user
 from verification import services as verification_services
 from verification.models import Confirmation
 from workflows import services
-from workflows.flows import RegistrationFlow
 from workflows.models import TaskScope
 from workflows.selectors import (
     InboxFilters,
@@ -216,7 +217,9 @@ def cohort_opening(*, roster_rows: int, stock_rows: int) -> dict:
         )
         start = time.perf_counter()
         rows = RosterValidator(university=university).parse(table)
-        result = services.roster_import(university=university, cohort=2026, rows=rows, actor=None)
+        result = registration.roster_import(
+            university=university, cohort=2026, rows=rows, actor=None
+        )
         elapsed = time.perf_counter() - start
         assert result.created == roster_rows, result.errors[:3]
         rates.append(roster_rows / elapsed)
@@ -262,7 +265,7 @@ def _complete_ours(task_ids, user_id):
     user = _user(user_id)
     for task_id in task_ids:
         services.task_claim(task_id=task_id, user=user)
-        services.audit_decide(task_id=task_id, user=user, approve=True)
+        registration.audit_decide(task_id=task_id, user=user, approve=True)
 
 
 def _complete_stock(task_ids, user_id):
@@ -472,7 +475,7 @@ def dashboard_reads() -> list[dict]:
     page through Django as the national administrator; the count queries' plans and the
     tally rows they read (a province's: its own rows, then its universities' summaries)."""
     from cases.models import CaseTally
-    from reporting import selectors as reporting_selectors
+    from processes.filings import selectors as reporting_selectors
     from roles.models import Province
 
     cohort = reporting_selectors.latest_cohort()
@@ -546,8 +549,8 @@ def dashboard_reads() -> list[dict]:
 def statistics_recomputation(*, runs: int) -> dict:
     """The full recomputation (the national administrator's job): every university's cases
     recounted and compared with its tally rows, then the province sums."""
-    from reporting import services as reporting_services
-    from reporting.models import StatisticsJob
+    from processes.filings import services as reporting_services
+    from stats.models import StatisticsJob
 
     user = national_admin()
     corrected = []

@@ -28,7 +28,6 @@ from django.utils import timezone
 from tqdm import tqdm
 from viewflow.workflow.fields import get_flow_ref, get_task_ref
 
-from cases.demo import make_id_number, valid_credit_code
 from cases.models import (
     DestinationCategory,
     EmployerNature,
@@ -38,10 +37,12 @@ from cases.models import (
     Region,
 )
 from core.bulk import copy_rows
+from portal.demo.identifiers import make_id_number, valid_credit_code
+from processes.leave.flow import LeaveConfirmationFlow
+from processes.registration.flow import RegistrationFlow
 from roles.models import University
 from verification import numbers
-from workflows.flows import LeaveConfirmationFlow, RegistrationFlow
-from workflows.models import DEFAULT_SLA_HOURS
+from workflows.registry import registry
 
 # State mix of a cohort in early summer.
 STATES = [
@@ -293,7 +294,9 @@ class Nation:
                 )
             },
         }
-        self.sla = {kind: datetime.timedelta(hours=h) for kind, h in DEFAULT_SLA_HOURS.items()}
+        self.sla = {
+            kind: datetime.timedelta(hours=kind.sla_hours) for kind in registry.kinds.values()
+        }
 
     def _reviewers(self):
         """Two university reviewers and a supervisor per university (one audit level); the

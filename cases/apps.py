@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from . import notifications  # noqa: F401  (declaring its kinds registers them)

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.validators import normalise_credit_code
 
-from .models import Region, RegistrationVersion, TransferDetails
+from .evidence import inspect_upload
+from .models import Region, RegistrationVersion
 from .selectors import categories_for_cohort
 
 
@@ -39,66 +40,20 @@ class RegistrationForm(forms.ModelForm):
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
-
-class AuditDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve")), ("return", _("Return for correction"))],
-        widget=forms.RadioSelect,
-    )
-    refuse_label = _("Say why the registration is returned, so the graduate knows what to correct.")
-    reason = forms.CharField(
-        label=_("Reason / remarks"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
-            self.add_error("reason", self.refuse_label)
-        return data
+    @classmethod
+    def initial_from(cls, version) -> dict:
+        """The form's initial values from a registered version (none without one)."""
+        if version is None:
+            return {}
+        return {
+            name: getattr(version, f"{name}_id" if name in version._fk_fields() else name)
+            for name in cls.Meta.fields
+        }
 
 
-class ChangeDecisionForm(AuditDecisionForm):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve the change")), ("return", _("Reject the change"))],
-        widget=forms.RadioSelect,
-    )
-    refuse_label = _("Say why the change is rejected; the graduate is told.")
-
-
-class TransferForm(forms.ModelForm):
-    """Archive transfer and hukou migration details."""
-
-    class Meta:
-        model = TransferDetails
-        fields = TransferDetails.CONTENT_FIELDS
-        widgets = {"hukou_migrate": forms.CheckboxInput()}
-
-    def values(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-
-    def differs_from(self, details) -> bool:
-        """True if what was entered is not exactly the given (approved) details."""
-        if details is None:
-            return True
-        values = self.values()
-        if not values["hukou_migrate"]:
-            values["hukou_type"], values["hukou_address"] = "", ""
-        return any(values[name] != getattr(details, name) for name in self.Meta.fields)
-
-
-class ConfirmForm(forms.Form):
-    consent = forms.BooleanField(
-        label=_(
-            "I authorise hukou and archive-receiving departments to verify this registration "
-            "(核验授权). I can revoke this at any time."
-        ),
-        required=False,
-    )
+def required_map(cohort: int) -> dict:
+    """Category id -> required field names, so the page can mark them as the category changes."""
+    return {c.pk: c.required_fields for c in categories_for_cohort(cohort)}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -118,8 +73,6 @@ class EvidenceField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        from .evidence import inspect_upload
-
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if not files and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
@@ -133,72 +86,3 @@ class EvidenceField(forms.FileField):
         if errors:
             raise forms.ValidationError(errors)
         return cleaned
-
-
-class ChangeRequestForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("What do you request?"),
-        choices=[
-            ("change", _("Change the registered destination")),
-            ("void", _("Void the registration (作废) and register again")),
-        ],
-        widget=forms.RadioSelect,
-        initial="change",
-    )
-    reason = forms.CharField(
-        label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
-    )
-    evidence = EvidenceField(
-        label=_("Evidence (optional): agreement or contract scans"),
-        required=False,
-        help_text=_(
-            "PDF, JPEG or PNG, up to 10 MB each. If the page reports an error, choose the files again."
-        ),
-    )
-
-
-class TargetedDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("exception", _("Approve an exception")), ("return", _("Return to the graduate"))],
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args, correction: bool = False, **kwargs):
-        """``correction``: the university recorded the destination itself, so there is no
-        graduate to return it to: the alternative to an exception is a refusal."""
-        super().__init__(*args, **kwargs)
-        if correction:
-            self.fields["decision"].choices = [
-                ("exception", _("Approve an exception")),
-                ("return", _("Refuse the exception (the case counts as not complying)")),
-            ]
-
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
-    )
-    evidence = EvidenceField(
-        label=_("Evidence (required for an exception): release agreement or similar"),
-        required=False,
-        help_text=_("PDF, JPEG or PNG, up to 10 MB each."),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("decision") == "exception"
-            and not data.get("evidence")
-            and "evidence" not in self.errors
-        ):
-            self.add_error(
-                "evidence", _("An exception needs evidence, such as the release agreement.")
-            )
-        return data
-
-
-class LateCorrectionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for the late correction"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-    )

@@ -61,6 +61,8 @@ class CaseChanged:
     moved: dict = field(default_factory=dict)
     # New cases (a roster import, a case synced in for the first time).
     created: bool = False
+    # The service that wrote, for the record (``cases.services.<name>``, ``...``).
+    writer: str = ""
 
 
 Listener = Callable[[CaseChanged], None]
@@ -75,6 +77,12 @@ def on_case_changed(listener: Listener) -> Listener:
     if listener not in _listeners:
         _listeners.append(listener)
     return listener
+
+
+def case_listener_remove(listener: Listener) -> None:
+    """Stop telling ``listener`` (a test's recorder)."""
+    if listener in _listeners:
+        _listeners.remove(listener)
 
 
 def _tell(event: CaseChanged) -> None:
@@ -110,17 +118,17 @@ class Write:
 
 
 @contextmanager
-def case_change(graduates: Iterable, *, change: str | None = None):
+def case_change(graduates: Iterable, *, change: str | None = None, writer: str = ""):
     """Run a write of these graduates (instances or ids) and what must follow it; yields
     the ``Write``. ``change`` names what a provincial node sends of it (``Change``), None
-    if nothing."""
+    if nothing; ``writer`` the service writing."""
     ids = _ids(graduates)
     write = Write(change=change)
     fresh = sorted(set(ids) - _counted.get())
     if not fresh:
         yield write
         if write.change:
-            _tell(CaseChanged(graduate_ids=tuple(ids), change=write.change))
+            _tell(CaseChanged(graduate_ids=tuple(ids), change=write.change, writer=writer))
         return
     with transaction.atomic():
         before = counted_as(fresh, lock=True)
@@ -131,7 +139,12 @@ def case_change(graduates: Iterable, *, change: str | None = None):
             _counted.reset(token)
         after = counted_as(fresh)
         _tell(
-            CaseChanged(graduate_ids=tuple(ids), change=write.change, moved=_moved(before, after))
+            CaseChanged(
+                graduate_ids=tuple(ids),
+                change=write.change,
+                moved=_moved(before, after),
+                writer=writer,
+            )
         )
         tally_apply(difference(contributions_of(before), contributions_of(after)))
 
@@ -142,10 +155,12 @@ def changes_case(graduates_of: Callable[[dict], Iterable], *, change=None):
     function of the keyword arguments returning one (or None)."""
 
     def decorator(service):
+        writer = f"{service.__module__}.{service.__name__}"
+
         @wraps(service)
         def wrapper(*args, **kwargs):
             what = change(kwargs) if callable(change) else change
-            with case_change(graduates_of(kwargs), change=what):
+            with case_change(graduates_of(kwargs), change=what, writer=writer):
                 return service(*args, **kwargs)
 
         return wrapper
@@ -153,11 +168,15 @@ def changes_case(graduates_of: Callable[[dict], Iterable], *, change=None):
     return decorator
 
 
-def cases_created(graduates: list) -> None:
+def cases_created(graduates: list, *, writer: str = "") -> None:
     """New cases, inside the transaction that created them: counted, and told to the
     listeners (a provincial node's outbox sends them)."""
     ids = _ids(graduates)
     if not ids:
         return
-    _tell(CaseChanged(graduate_ids=tuple(ids), change=Change.GRADUATE_UPSERT, created=True))
+    _tell(
+        CaseChanged(
+            graduate_ids=tuple(ids), change=Change.GRADUATE_UPSERT, created=True, writer=writer
+        )
+    )
     tally_add(ids)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import DeliveryAttempt, Notification, NotificationSettings
 
@@ -23,11 +24,16 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "text", "created_at", "read_at", "settled_at"]
+    list_display = ["user", "kind_name", "text", "created_at", "read_at", "settled_at"]
     list_filter = ["kind"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     search_fields = ["user__username", "dedupe_key"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, obj):
+        return obj.get_kind_display()
+
     inlines = [DeliveryAttemptInline]
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_mobile
 
-from .kinds import EXTERNAL_CHANNELS, EventKind, default_channels
+from .kinds import EXTERNAL_CHANNELS, default_channels, kind_choices
 
 
 class NotificationSettingsForm(forms.Form):
@@ -20,7 +20,7 @@ class NotificationSettingsForm(forms.Form):
             self.fields["mobile"].help_text = _(
                 "Leave it empty to use the number your university has on file, %(mobile)s."
             ) % {"mobile": mask_mobile(roster_mobile)}
-        for kind in EventKind.values:
+        for kind, _label in kind_choices():
             defaults = default_channels(kind)
             for channel in EXTERNAL_CHANNELS:
                 key = f"{channel}:{kind}"
@@ -32,12 +32,12 @@ class NotificationSettingsForm(forms.Form):
         """(kind label, [bound checkbox per channel]) rows for the page."""
         return [
             (label, [self[f"{channel}:{kind}"] for channel in EXTERNAL_CHANNELS])
-            for kind, label in EventKind.choices
+            for kind, label in kind_choices()
         ]
 
     def choices(self) -> dict[str, bool]:
         return {
             f"{channel}:{kind}": self.cleaned_data[f"{channel}:{kind}"]
-            for kind in EventKind.values
+            for kind, _label in kind_choices()
             for channel in EXTERNAL_CHANNELS
         }

@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_mobile
 
-from .kinds import Channel, EventKind, render
+from .kinds import Channel, kind_label, render
 
 
 class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
+    kind = models.CharField(_("kind"), max_length=32)
     context = models.JSONField(_("context"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     dedupe_key = models.CharField(_("dedupe key"), max_length=200)
@@ -55,6 +55,9 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+    def get_kind_display(self) -> str:
+        return kind_label(self.kind)
 
     @property
     def subject(self) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
+from celery import signature
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -25,11 +26,18 @@ from django.utils import timezone, translation
 from core.masking import mask_mobile
 
 from . import transports
-from .kinds import EXTERNAL_CHANNELS, Channel, EventKind, default_channels, missing_placeholders
+from .kinds import (
+    EXTERNAL_CHANNELS,
+    KINDS,
+    MESSAGE,
+    Channel,
+    default_channels,
+    missing_placeholders,
+)
 from .models import DeliveryAttempt, DeliveryResult, Notification, NotificationSettings
 
+DELIVER_TASK = "notifications.tasks.deliver_notification"
 BATCH = 500
-KNOWN_KINDS = frozenset(EventKind.values)
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ def notify_event(
 ) -> list[int]:
     """Tell each user about one event; returns the ids of the notifications it wrote.
 
-    ``kind`` is an ``EventKind``; ``context`` holds the values its text needs (plain JSON
+    ``kind`` is a ``NotificationKind`` (``notifications.kinds``); ``context`` holds the values its text needs (plain JSON
     values: strings, numbers); ``dedupe_key`` names the event, so that telling a user
     twice about it writes nothing the second time; ``url`` is where the message links to.
     Call it inside the transaction of the event: the notifications commit with it, and
@@ -116,7 +124,7 @@ def _notify_all(wanted: dict[tuple[int, str], Event]) -> list[int]:
 
 
 def _check(event: Event) -> None:
-    if event.kind not in KNOWN_KINDS:
+    if event.kind not in KINDS:
         raise ValueError(f"unknown notification kind {event.kind!r}")
     if not event.dedupe_key or len(event.dedupe_key) > 200:
         raise ValueError("a notification needs a dedupe key of at most 200 characters")
@@ -166,10 +174,9 @@ def _notify_batch(wanted: dict[tuple[int, str], Event]) -> list[int]:
 
 
 def _enqueue(notification_ids: list[int]) -> None:
-    from .tasks import deliver_notification
-
+    # By name: the task (``tasks.deliver_notification``) calls back into these services.
     for pk in notification_ids:
-        deliver_notification.delay(pk)
+        signature(DELIVER_TASK, args=(pk,)).delay()
 
 
 def recipients_for(*, user_ids: Iterable[int]) -> dict[int, Recipient]:
@@ -201,7 +208,7 @@ def notify(*, user_id: int, message: str, url: str = "", dedupe_key: str = "") -
     """A free-text message for one user. Prefer ``notify_event`` with a kind of its own."""
     return notify_event(
         user_ids=[user_id],
-        kind=EventKind.MESSAGE,
+        kind=MESSAGE,
         context={"message": message[:500]},
         dedupe_key=dedupe_key or f"message:{uuid.uuid4()}",
         url=url,
@@ -366,7 +373,7 @@ def notification_settings_update(
     Applies to notifications written from now on; ``choices`` maps ``"channel:kind"`` to
     on/off, for the external channels only (the centre keeps every message).
     """
-    allowed = {f"{c}:{k}" for c in EXTERNAL_CHANNELS for k in EventKind.values}
+    allowed = {f"{c}:{k}" for c in EXTERNAL_CHANNELS for k in KINDS}
     unknown = set(choices) - allowed
     if unknown:
         raise ValueError(f"unknown notification choices: {sorted(unknown)}")

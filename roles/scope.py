@@ -34,6 +34,13 @@ ACTING_ROLES = frozenset(
     }
 )
 STAFF_ROLES = frozenset(READ_LEVEL)
+# Who reads a university's own records (its statistics, its filings): its staff above the
+# colleges, besides its province's monitors and the nation.
+UNIVERSITY_READERS = (
+    Role.UNIVERSITY_SUPERVISOR,
+    Role.UNIVERSITY_REVIEWER,
+    Role.TARGETED_REVIEWER,
+)
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,15 @@ class Scope:
             values[level] in self.ids(role)
             for role, level in READ_LEVEL.items()
             if level != "nation"
+        )
+
+    def reads_university(self, *, province_id: int, university_id: int | None) -> bool:
+        """The user may read a university's own records (``university_id``), or a province's
+        (``university_id`` None): as its staff, its province's monitor or the nation."""
+        if self.national or province_id in self.ids(Role.PROVINCIAL_MONITOR):
+            return True
+        return university_id is not None and any(
+            university_id in self.ids(role) for role in UNIVERSITY_READERS
         )
 
     def supervises(self, university_id: int) -> bool:

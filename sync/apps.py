@@ -9,6 +9,7 @@ class SyncConfig(AppConfig):
     def ready(self):
         from cases.hook import on_case_changed
 
+        from . import tasks  # noqa: F401  (registers the relay the outbox queues by name)
         from .outbox import record_change
 
         on_case_changed(record_change)

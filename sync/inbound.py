@@ -27,6 +27,7 @@ from cases.models import (
 from cases.selectors import categories_for_cohort
 from roles.models import College, Province, University
 
+from .apply import SyncedState, synced_case_apply
 from .models import EventResult, EventType, ReceivedEvent, SyncedCase
 from .state import GRADUATE_FIELDS, REGISTRATION_FIELDS, TRANSFER_FIELDS
 
@@ -160,11 +161,9 @@ def _validation_reason(exc: ValidationError) -> str:
 
 
 def _apply(*, synced: SyncedCase, university: University, province: Province, event: dict) -> None:
-    from workflows import services as workflow_services
-
     key = event["case"]
     state = resolve_state(event["payload"], university=university, cohort=key["cohort"])
-    graduate = workflow_services.synced_case_apply(
+    graduate = synced_case_apply(
         university=university,
         cohort=key["cohort"],
         student_no=key["student_no"],
@@ -201,9 +200,7 @@ def _date(value, what: str):
 
 
 def resolve_state(payload: dict, *, university: University, cohort: int):
-    """The payload's codes resolved to rows, as ``workflows.services.SyncedState``."""
-    from workflows.services import SyncedState
-
+    """The payload's codes resolved to rows, as ``apply.SyncedState``."""
     data = payload["graduate"]
     college = College.objects.filter(university=university, code=data["college_code"]).first()
     if college is None:

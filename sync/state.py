@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from cases.models import (
     ChangeRequest,
@@ -188,8 +188,6 @@ def group_digests(*, university_id: int, cohort: int) -> dict[str, str]:
 
 def groups_summary(*, university_ids: Iterable[int], cohort: int | None = None) -> list[dict]:
     """Per university and cohort: the number of cases, their statuses and the checksum."""
-    from django.db.models import Count
-
     filters = Q(university_id__in=list(university_ids))
     if cohort is not None:
         filters &= Q(cohort=cohort)

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from config.celery import backoff_countdown
+from core.backoff import backoff_countdown
 
 from . import services
 

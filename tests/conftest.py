@@ -45,7 +45,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def reference_data(request):
     """Transactional tests end with a flush that empties the tables the migrations filled:
-    put the code tables and SLAs back before each such test."""
+    put the code tables back before each such test (an SLA without its row is the kind's
+    default)."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         return
@@ -54,12 +55,9 @@ def reference_data(request):
 
     from cases.models import Region
     from cases.reference_data import load_reference_data
-    from workflows.models import DEFAULT_SLA_HOURS, TaskSLA
 
     if not Region.objects.exists():
         load_reference_data(apps)
-        for kind, hours in DEFAULT_SLA_HOURS.items():
-            TaskSLA.objects.get_or_create(kind=kind, defaults={"hours": hours})
 
 
 @pytest.fixture

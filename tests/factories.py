@@ -5,8 +5,8 @@ import random
 import factory
 from django.contrib.auth import get_user_model
 
-from cases.demo import demo_roster_rows
-from cases.roster import RosterValidator
+from cases.roster_files import RosterValidator
+from portal.demo.identifiers import demo_roster_rows
 from roles import services as role_services
 from roles.models import College, Province, University
 
@@ -74,11 +74,11 @@ def open_cohort(
     university, *, count: int, cohort: int = 2026, actor=None, seed: int = 1, first_no: int = 1
 ):
     """Open a cohort of ``count`` graduates through the real roster import."""
-    from workflows import services
+    from processes.registration import services as registration
 
     colleges = [c.name for c in university.colleges.order_by("code")]
     table = demo_roster_rows(
         cohort=cohort, count=count, rng=random.Random(seed), first_no=first_no, colleges=colleges
     )
     rows = RosterValidator(university=university).parse(table)
-    return services.roster_import(university=university, cohort=cohort, rows=rows, actor=actor)
+    return registration.roster_import(university=university, cohort=cohort, rows=rows, actor=actor)

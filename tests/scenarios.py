@@ -5,7 +5,9 @@ import datetime
 
 from cases import services as case_services
 from cases.models import Cohort, DestinationCategory, Graduate, Region
-from workflows import services
+from processes.changes import services as changes
+from processes.registration import services as registration
+from processes.targeted import services as targeted_services
 
 from .changes.helpers import upload
 from .factories import member, open_cohort
@@ -44,21 +46,23 @@ def busy_cohort(uni, supervisor, reviewer, *, count=10):
     submit(g[2])
     decide(g[2], reviewer, approve=False, reason="单位名称有误")
     task = open_task(g[2], "correct")
-    services.registration_submit(task_id=task.pk, user=g[2].user, values=not_employed("70"))
+    registration.registration_submit(task_id=task.pk, user=g[2].user, values=not_employed("70"))
     decide(g[2], reviewer)
     submit(g[3])  # left pending
     submit(g[4], category=category("76"))
     decide(g[4], reviewer, approve=False, reason="请补充材料")  # left returned
     for graduate, code in ((g[5], "71"), (g[6], "72")):
         task = open_task(graduate, "register")
-        services.registration_submit(task_id=task.pk, user=graduate.user, values=not_employed(code))
+        registration.registration_submit(
+            task_id=task.pk, user=graduate.user, values=not_employed(code)
+        )
         decide(graduate, reviewer)
 
     # A targeted graduate registering outside the agreed region: mismatch, then an exception.
     targeted = targeted_graduate(uni, supervisor)
     submit(targeted, employer_region=Region.objects.get(code="440300"))
     task = open_task(targeted, "targeted_check")
-    services.targeted_decide(
+    targeted_services.targeted_decide(
         task_id=task.pk,
         user=targeted_reviewer,
         approve=True,
@@ -78,11 +82,11 @@ def busy_cohort(uni, supervisor, reviewer, *, count=10):
     window.changes_close_on = datetime.date(2099, 8, 31)
     window.save()
     g[5].refresh_from_db()
-    services.change_request_submit(
+    changes.change_request_submit(
         graduate=g[5], user=g[5].user, kind="void", values=None, reason="作废重报"
     )
     task = open_task(g[5], "change_university_audit")
-    services.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
+    changes.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
 
     # After the deadline: late corrections, one of them superseding a confirmation.
     window.changes_close_on = datetime.date(2026, 8, 31)
@@ -92,7 +96,7 @@ def busy_cohort(uni, supervisor, reviewer, *, count=10):
         (g[6], employment_values(category=category("11"))),
     ):
         graduate.refresh_from_db()
-        services.late_correction(
+        changes.late_correction_submit(
             graduate=graduate, user=supervisor, values=values, reason="离校后核实更正"
         )
 
@@ -123,10 +127,12 @@ TARGETED_ROW = {
 
 def targeted_graduate(university, supervisor) -> Graduate:
     """A targeted (定向) graduate bound to 福建 (350000), opened through the roster import."""
-    from cases.roster import RosterValidator
+    from cases.roster_files import RosterValidator
 
     header = list(TARGETED_ROW)
     rows = RosterValidator(university=university).parse([header, list(TARGETED_ROW.values())])
-    result = services.roster_import(university=university, cohort=2026, rows=rows, actor=supervisor)
+    result = registration.roster_import(
+        university=university, cohort=2026, rows=rows, actor=supervisor
+    )
     assert result.created == 1, result.errors
     return university.graduates.get(student_no="T900")

@@ -12,7 +12,7 @@ from viewflow.workflow.token import Token
 
 from cases.models import CaseEvent, CaseStatus, Graduate
 from core.bulk import insert_objects, insert_rows
-from workflows.flows import RegistrationFlow
+from processes.registration.flow import RegistrationFlow
 from workflows.models import CaseProcess
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

@@ -253,7 +253,7 @@ def test_the_statistics_recomputation_runs_on_the_worker_and_its_page_follows_it
     from django.test import Client
 
     from cases.tallies import tallies_current
-    from reporting.models import StatisticsJob
+    from stats.models import StatisticsJob
 
     submit(cohort[0])
     decide(cohort[0], reviewer)

@@ -43,6 +43,8 @@ def form_context(confirmation: Confirmation) -> dict:
 
 def form_pdf(confirmation: Confirmation) -> bytes:
     """The form as a PDF with the CJK font embedded, so it prints the same anywhere."""
+    # Imported when a form is printed: loading WeasyPrint (and Pango) would cost every
+    # process, also those that never print one.
     from weasyprint import HTML
 
     html = render_to_string("verification/form_pdf.html", form_context(confirmation))

@@ -12,16 +12,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.hook import changes_case
 from cases.models import CaseEvent, Graduate, RegistrationStatus
-from notifications.kinds import EventKind
 from notifications.services import notify_event
 from roles.models import Role
 from roles.scope import scope_for_user
 
+from . import notifications as kinds
 from . import numbers
 from .models import (
     Confirmation,
@@ -164,8 +165,6 @@ def qr_signed_token(confirmation: Confirmation) -> str:
 
 
 def qr_url(confirmation: Confirmation) -> str:
-    from django.urls import reverse
-
     return settings.SITE_URL + reverse("verification:qr", args=[qr_signed_token(confirmation)])
 
 
@@ -369,7 +368,7 @@ def _tell_graduate(lookup: Lookup) -> None:
     if graduate is not None and graduate.user_id:
         notify_event(
             user_ids=[graduate.user_id],
-            kind=EventKind.RECORD_VERIFIED,
+            kind=kinds.RECORD_VERIFIED,
             context={
                 "verifier": str(lookup.organisation or _("a verifier")),
                 "result": str(LookupResult(lookup.result).label),

@@ -166,4 +166,4 @@ def consent(request, graduate_id):
         if granted
         else _("Verification authorisation revoked."),
     )
-    return redirect("workflows:case", graduate_id=graduate.pk)
+    return redirect("portal:case", graduate_id=graduate.pk)

@@ -1,21 +1,30 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import ReadOnlyAdmin
 
 from .models import DeadlineNotice, TaskSLA
 
 
 @admin.register(TaskSLA)
 class TaskSLAAdmin(admin.ModelAdmin):
-    list_display = ["kind", "hours"]
+    """Each task kind's SLA: every registered kind has its row, at the kind's default
+    until set here."""
 
+    list_display = ["kind_name", "kind", "hours"]
+    fields = ["kind", "hours"]
+    readonly_fields = ["kind"]
 
-@admin.register(DeadlineNotice)
-class DeadlineNoticeAdmin(admin.ModelAdmin):
-    """The record of the registration-deadline sweep's notices, read-only."""
-
-    list_display = ["cohort", "kind", "days_before", "deadline", "sent_at", "recipients"]
+    @admin.display(description=_("task kind"), ordering="kind")
+    def kind_name(self, obj):
+        return obj.get_kind_display()
 
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+
+@admin.register(DeadlineNotice)
+class DeadlineNoticeAdmin(ReadOnlyAdmin):
+    """The record of the registration-deadline sweep's notices, read-only."""
+
+    list_display = ["cohort", "kind", "days_before", "deadline", "sent_at", "recipients"]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,9 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         from cases.hook import on_case_changed
 
-        from .scope import rows_follow_case
+        from .registry import registry
+        from .task_rows import rows_follow_case, sla_rows_ensure
 
         on_case_changed(rows_follow_case)
+        registry.load()
+        post_migrate.connect(sla_rows_ensure, sender=self)

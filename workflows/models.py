@@ -1,9 +1,11 @@
-"""The engine's side of the domain: process proxies, the task-scope table and SLAs.
+"""The engine's side of the domain: process proxies, the task rows and SLAs.
 
 Viewflow's own queue filters tasks through guardian rows in Python and cannot be
-served by an index. Every inbox, queue and overdue list here reads ``TaskScope``
-instead: one row per human task, kept in step with viewflow's ``Task`` in the
-same transaction by ``workflows.scope``.
+served by an index. Every inbox, queue and overdue list here reads the task rows
+instead: one row per human task, with the indexed columns its inboxes filter on, kept in
+step with viewflow's ``Task`` in the same transaction by ``workflows.task_rows``. A task
+about a case has a ``TaskScope`` row; a task about an organisation's filing or report an
+``OrgTaskScope`` row. Both share ``TaskRow``'s columns.
 """
 
 from datetime import timedelta
@@ -17,7 +19,8 @@ from viewflow.workflow.models import Process, Task
 
 from cases.models import Graduate
 from roles.models import College, Province, Role, University
-from spotchecks.models import Campaign
+
+from .registry import registry
 
 
 class CaseProcess(Process):
@@ -31,50 +34,11 @@ class CaseProcess(Process):
         return self.artifact_object_id
 
 
-class TaskKind(models.TextChoices):
-    REGISTER = "register", _("Register destination")
-    CORRECT = "correct", _("Correct registration")
-    COLLEGE_AUDIT = "college_audit", _("College audit")
-    UNIVERSITY_AUDIT = "university_audit", _("University audit")
-    CONFIRM_LEAVE = "confirm_leave", _("Confirm at leave time")
-    AUDIT_TRANSFER = "audit_transfer", _("Archive and hukou audit")
-    TARGETED_CHECK = "targeted_check", _("Targeted-enrolment check")
-    CHANGE_COLLEGE_AUDIT = "change_college_audit", _("Change request: college audit")
-    CHANGE_UNIVERSITY_AUDIT = "change_university_audit", _("Change request: university audit")
-    SPOT_CHECK = "spot_check", _("Spot check (核查)")
-    CORRECT_DISCREPANCY = "correct_discrepancy", _("Resolve a spot-check discrepancy")
-    REVIEW_FILING = "review_filing", _("Review a university's filing (备案)")
-    RESUBMIT_FILING = "resubmit_filing", _("Resubmit the returned filing")
-    ACCEPT_REPORT = "accept_report", _("Accept a provincial report")
-    REVISE_REPORT = "revise_report", _("Revise the returned provincial report")
+class OrgProcess(Process):
+    """A process about an organisation's filing or report: that is the process artifact."""
 
-
-# Who may claim a task of each kind (graduate tasks are assigned on creation).
-KIND_CANDIDATE_ROLE = {
-    TaskKind.REGISTER: Role.GRADUATE,
-    TaskKind.CORRECT: Role.GRADUATE,
-    TaskKind.COLLEGE_AUDIT: Role.COLLEGE_REVIEWER,
-    TaskKind.UNIVERSITY_AUDIT: Role.UNIVERSITY_REVIEWER,
-    TaskKind.CONFIRM_LEAVE: Role.GRADUATE,
-    TaskKind.AUDIT_TRANSFER: Role.UNIVERSITY_REVIEWER,
-    TaskKind.TARGETED_CHECK: Role.TARGETED_REVIEWER,
-    TaskKind.CHANGE_COLLEGE_AUDIT: Role.COLLEGE_REVIEWER,
-    TaskKind.CHANGE_UNIVERSITY_AUDIT: Role.UNIVERSITY_REVIEWER,
-    TaskKind.SPOT_CHECK: Role.INSPECTOR,
-    TaskKind.CORRECT_DISCREPANCY: Role.UNIVERSITY_REVIEWER,
-    TaskKind.REVIEW_FILING: Role.PROVINCIAL_MONITOR,
-    TaskKind.RESUBMIT_FILING: Role.UNIVERSITY_SUPERVISOR,
-    TaskKind.ACCEPT_REPORT: Role.NATIONAL_ADMIN,
-    TaskKind.REVISE_REPORT: Role.PROVINCIAL_MONITOR,
-}
-# Tasks about an organisation (a filing, a provincial report) rather than a case: their rows
-# live in ``reporting.OrgTaskScope``, not in ``TaskScope`` (see docs/architecture.md).
-ORG_KINDS = (
-    TaskKind.REVIEW_FILING,
-    TaskKind.RESUBMIT_FILING,
-    TaskKind.ACCEPT_REPORT,
-    TaskKind.REVISE_REPORT,
-)
+    class Meta:
+        proxy = True
 
 
 class ScopeStatus(models.TextChoices):
@@ -86,34 +50,22 @@ class ScopeStatus(models.TextChoices):
 
 ACTIVE_STATUSES = (ScopeStatus.OPEN, ScopeStatus.ASSIGNED)
 
-# The SLAs a new installation starts with; editable in the admin afterwards.
-DEFAULT_SLA_HOURS = {
-    "register": 14 * 24,
-    "correct": 7 * 24,
-    "college_audit": 3 * 24,
-    "university_audit": 3 * 24,
-    "confirm_leave": 14 * 24,
-    "audit_transfer": 3 * 24,
-    "targeted_check": 3 * 24,
-    "change_college_audit": 3 * 24,
-    "change_university_audit": 3 * 24,
-    "correct_discrepancy": 14 * 24,
-    "review_filing": 7 * 24,
-    "resubmit_filing": 7 * 24,
-    "accept_report": 7 * 24,
-    "revise_report": 7 * 24,
-}
-
 
 def is_overdue(status: str, due_at) -> bool:
     """An active task past its due time."""
     return status in ACTIVE_STATUSES and due_at < timezone.now()
 
 
-class TaskSLA(models.Model):
-    """How long a task of one kind may stay open before it is overdue."""
+def kind_label(kind: str) -> str:
+    return registry.label(kind)
 
-    kind = models.CharField(_("task kind"), max_length=32, choices=TaskKind.choices, unique=True)
+
+class TaskSLA(models.Model):
+    """How long a task of one kind may stay open before it is overdue: the kind's default
+    (declared with it, ``workflows.registry.TaskKind``) unless set here. Every registered
+    kind has its row after ``migrate``, so that the admin lists them all."""
+
+    kind = models.CharField(_("task kind"), max_length=32, unique=True)
     hours = models.PositiveIntegerField(_("hours allowed"))
 
     class Meta:
@@ -124,27 +76,22 @@ class TaskSLA(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.hours} h"
 
+    def get_kind_display(self) -> str:
+        return kind_label(self.kind)
+
     @property
     def delta(self) -> timedelta:
         return timedelta(hours=self.hours)
 
 
-class TaskScope(models.Model):
-    """One row per human task, with the indexed columns every inbox filters on."""
+class TaskRow(models.Model):
+    """The columns every task row has: one row per human task, what its inboxes filter on."""
 
-    task = models.OneToOneField(
-        Task, primary_key=True, on_delete=models.CASCADE, related_name="scope"
-    )
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="+", db_index=False)
-    kind = models.CharField(_("task kind"), max_length=32, choices=TaskKind.choices)
-    graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="task_scopes")
+    kind = models.CharField(_("task kind"), max_length=32)
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    university = models.ForeignKey(
-        University, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="+", db_index=False)
     cohort = models.PositiveSmallIntegerField()
     candidate_role = models.CharField(max_length=32, choices=Role.choices)
     assignee = models.ForeignKey(
@@ -156,17 +103,46 @@ class TaskScope(models.Model):
         db_index=False,
     )
     status = models.CharField(max_length=12, choices=ScopeStatus.choices, default=ScopeStatus.OPEN)
-    # Denormalised filter columns, refreshed when the case changes.
-    major_name = models.CharField(max_length=100, blank=True)
-    category_code = models.CharField(max_length=8, blank=True)
-    # The spot-check campaign a task belongs to: its inspectors' queue, and the link from a
-    # discrepancy's correction back to the campaign.
-    campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
     created_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.task_id}"
+
+    def get_kind_display(self) -> str:
+        return kind_label(self.kind)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return is_overdue(self.status, self.due_at)
+
+
+class TaskScope(TaskRow):
+    """The row of a task about a case, with the case's organisation and filter columns."""
+
+    task = models.OneToOneField(
+        Task, primary_key=True, on_delete=models.CASCADE, related_name="scope"
+    )
+    graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="task_scopes")
+    university = models.ForeignKey(
+        University, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Denormalised filter columns, refreshed when the case changes.
+    major_name = models.CharField(max_length=100, blank=True)
+    category_code = models.CharField(max_length=8, blank=True)
+    # The group whose members claim the task where that is not an organisation: the
+    # spot-check campaign of an inspector's check (``registry.ClaimRule``), also the link
+    # from a discrepancy's correction back to the campaign.
+    campaign_id = models.BigIntegerField(null=True, blank=True)
     # Supervision marks, written by the sweeps and the supervisor's actions (workflows.sweeps).
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
@@ -202,12 +178,12 @@ class TaskScope(models.Model):
             ),
             # The inspectors' queue: a campaign's unclaimed checks.
             models.Index(
-                fields=["campaign", "due_at"],
+                fields=["campaign_id", "due_at"],
                 condition=Q(status="open", candidate_role="inspector"),
                 name="scope_queue_campaign_due",
             ),
             models.Index(
-                fields=["campaign", "created_at"],
+                fields=["campaign_id", "created_at"],
                 condition=Q(status="open", candidate_role="inspector"),
                 name="scope_queue_campaign_new",
             ),
@@ -244,20 +220,58 @@ class TaskScope(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.get_kind_display()} #{self.task_id}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_STATUSES
-
-    @property
-    def is_overdue(self) -> bool:
-        return is_overdue(self.status, self.due_at)
-
     @property
     def days_overdue(self) -> int:
         return max((timezone.now() - self.due_at).days, 0) if self.is_overdue else 0
+
+
+class OrgTaskScope(TaskRow):
+    """The row of a task about an organisation: a filing (its university) or a provincial
+    report (its province). ``subject_id`` is the process artifact's id: the filing's or the
+    report's, as the task's kind tells."""
+
+    task = models.OneToOneField(
+        Task, primary_key=True, on_delete=models.CASCADE, related_name="org_scope"
+    )
+    university = models.ForeignKey(
+        University,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    subject_id = models.BigIntegerField()
+
+    class Meta:
+        db_table = "reporting_orgtaskscope"
+        verbose_name = _("filing or report task")
+        verbose_name_plural = _("filing and report tasks")
+        indexes = [
+            # Each candidate level's queue, by due date: a university's supervisors (a
+            # returned filing), a province's monitors, the Ministry.
+            models.Index(
+                fields=["university", "candidate_role", "due_at"],
+                condition=Q(status__in=["open", "assigned"]),
+                name="orgscope_university",
+            ),
+            models.Index(
+                fields=["province", "candidate_role", "due_at"],
+                condition=Q(status__in=["open", "assigned"]),
+                name="orgscope_province",
+            ),
+            models.Index(
+                fields=["candidate_role", "due_at"],
+                condition=Q(status__in=["open", "assigned"], candidate_role="national_admin"),
+                name="orgscope_national",
+            ),
+            models.Index(
+                fields=["assignee", "due_at"],
+                condition=Q(status="assigned"),
+                name="orgscope_mine",
+            ),
+            models.Index(fields=["subject_id", "created_at"], name="orgscope_subject"),
+        ]
 
 
 class DeadlineNotice(models.Model):

@@ -1,4 +1,5 @@
-"""Inbox reads. Every list is one indexed query over ``TaskScope`` plus its count."""
+"""Inbox reads. Every list is one indexed query over the task rows plus its count: the tasks
+about cases (``TaskScope``) and those about organisations (``OrgTaskScope``)."""
 
 import datetime
 import operator
@@ -10,14 +11,16 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 
+from core.http import int_or_404
 from roles.models import Role
 from roles.scope import Scope, scope_for_user
-from spotchecks.selectors import inspector_campaign_ids
 
-from .models import ACTIVE_STATUSES, ScopeStatus, TaskKind, TaskScope, is_overdue
+from .models import ACTIVE_STATUSES, OrgTaskScope, ScopeStatus, TaskScope, is_overdue, kind_label
+from .registry import registry
 
 # Claimable roles and the column their queue filters on: an organisation, or for inspectors
-# (who have no organisational read scope) the campaigns they inspect.
+# (who have no organisational read scope) the campaigns they inspect, whose ids the spot-check
+# process's claim rule gives (``registry.ClaimRule``).
 CLAIM_LEVEL = {
     Role.COLLEGE_REVIEWER: "college",
     Role.UNIVERSITY_REVIEWER: "university",
@@ -46,9 +49,8 @@ class InboxFilters:
 
 def claim_ids(scope: Scope, role: str) -> frozenset[int]:
     """The ids of the ``CLAIM_LEVEL`` column whose tasks of ``role`` the user may claim."""
-    if role == Role.INSPECTOR:
-        return inspector_campaign_ids(scope)
-    return scope.ids(role)
+    rule = registry.claim_rules.get(role)
+    return rule.claimable(scope) if rule is not None else scope.ids(role)
 
 
 def claim_q(scope: Scope) -> Q:
@@ -115,7 +117,6 @@ INBOX_FIELDS = (
     "created_at",
     "due_at",
 )
-_KIND_LABELS = dict(TaskKind.choices)
 _STATUS_LABELS = dict(ScopeStatus.choices)
 
 
@@ -144,7 +145,7 @@ class InboxRow:
         return self.task_id
 
     def get_kind_display(self) -> str:
-        return _KIND_LABELS.get(self.kind, self.kind)
+        return kind_label(self.kind)
 
     def get_status_display(self) -> str:
         return _STATUS_LABELS.get(self.status, self.status)
@@ -203,8 +204,8 @@ def my_tasks(user, filters: InboxFilters) -> QuerySet[TaskScope]:
 def task_visible(scope: Scope, user, row: TaskScope) -> bool:
     if row.assignee_id == user.pk or can_claim(scope, row):
         return True
-    if row.kind == TaskKind.SPOT_CHECK:
-        # A check is read by the campaign's inspectors and above the university: the
+    if row.candidate_role in registry.claim_rules:
+        # A spot check is read by the campaign's inspectors and above the university: the
         # campaign's province, the nation. Not by the university whose case is checked.
         return (
             may_claim(scope, row)
@@ -220,10 +221,7 @@ def task_visible(scope: Scope, user, row: TaskScope) -> bool:
 
 def task_for_user(user, task_id) -> TaskScope:
     """The task's scope row if the user may see it, else 404: the one gate for task URLs."""
-    try:
-        task_id = int(task_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    task_id = int_or_404(task_id)
     row = TaskScope.objects.select_related("graduate", "assignee").filter(pk=task_id).first()
     if row is None or not task_visible(scope_for_user(user), user, row):
         raise Http404
@@ -245,4 +243,78 @@ def active_task_of_case(graduate_id: int, *, kinds) -> TaskScope | None:
         )
         .order_by("-created_at")
         .first()
+    )
+
+
+# --- Tasks about organisations (filings, provincial reports) -------------------------------------
+
+
+def org_candidate_q(scope: Scope) -> Q:
+    """Rows whose candidates include the user: their role at the task's organisation."""
+    q = Q(pk__in=[])
+    supervised = scope.ids(Role.UNIVERSITY_SUPERVISOR)
+    if supervised:
+        q |= Q(candidate_role=Role.UNIVERSITY_SUPERVISOR, university_id__in=sorted(supervised))
+    monitored = scope.ids(Role.PROVINCIAL_MONITOR)
+    if monitored:
+        q |= Q(candidate_role=Role.PROVINCIAL_MONITOR, province_id__in=sorted(monitored))
+    if scope.national:
+        q |= Q(candidate_role=Role.NATIONAL_ADMIN)
+    return q
+
+
+def may_act_on_org(scope: Scope, row: OrgTaskScope) -> bool:
+    if row.candidate_role == Role.UNIVERSITY_SUPERVISOR:
+        return row.university_id in scope.ids(Role.UNIVERSITY_SUPERVISOR)
+    if row.candidate_role == Role.PROVINCIAL_MONITOR:
+        return row.province_id in scope.ids(Role.PROVINCIAL_MONITOR)
+    return row.candidate_role == Role.NATIONAL_ADMIN and scope.national
+
+
+def org_tasks_for_user(user) -> QuerySet[OrgTaskScope]:
+    """Active filing and report tasks the user may take or has taken, earliest due first:
+    one query over ``OrgTaskScope``'s partial indexes."""
+    scope = scope_for_user(user)
+    # Each branch matches one partial index: the candidate queues over the active rows, the
+    # user's own over the assigned ones (a task with an assignee is assigned or finished).
+    return (
+        OrgTaskScope.objects.filter(
+            (Q(status__in=ACTIVE_STATUSES) & org_candidate_q(scope))
+            | Q(status=ScopeStatus.ASSIGNED, assignee_id=user.pk)
+        )
+        .select_related("university", "province", "assignee")
+        .order_by("due_at", "task_id")
+    )
+
+
+def org_task_for_user(user, task_id) -> OrgTaskScope:
+    """The task row if the user may see it (a candidate, its assignee, or a reader of its
+    organisation); 404 otherwise."""
+    row = (
+        OrgTaskScope.objects.select_related("assignee", "university", "province")
+        .filter(pk=int_or_404(task_id))
+        .first()
+    )
+    scope = scope_for_user(user)
+    if row is None or not (
+        row.assignee_id == user.pk
+        or may_act_on_org(scope, row)
+        or scope.reads_university(province_id=row.province_id, university_id=row.university_id)
+    ):
+        raise Http404
+    return row
+
+
+def can_decide_org(scope: Scope, user, row: OrgTaskScope) -> bool:
+    return (row.status == ScopeStatus.ASSIGNED and row.assignee_id == user.pk) or (
+        row.status == ScopeStatus.OPEN and may_act_on_org(scope, row)
+    )
+
+
+def subject_tasks(*, kinds, subject_id: int) -> QuerySet[OrgTaskScope]:
+    """The tasks about one filing or report (``kinds`` say which), newest first."""
+    return (
+        OrgTaskScope.objects.filter(kind__in=kinds, subject_id=subject_id)
+        .select_related("assignee")
+        .order_by("-created_at")
     )

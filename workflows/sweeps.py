@@ -1,6 +1,6 @@
-"""The periodic sweeps: due dates, overdue tasks, escalation, the registration deadline and
-viewflow's database timers. Celery beat runs them (``workflows.tasks``); with no broker,
-``manage.py run_sweeps`` does.
+"""The engine's periodic sweeps: due dates, overdue tasks, escalation and viewflow's database
+timers (the processes have sweeps of their own, listed in their registry entries). Celery
+beat runs them (``workflows.tasks``); with no broker, ``manage.py run_sweeps`` does.
 
 Every sweep works in batches of ``SWEEP_BATCH_SIZE`` rows, one transaction each. It picks
 its rows with skip-locked row locks, so that two runs at once share the work, and marks
@@ -14,28 +14,30 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from viewflow.workflow.timers import fire_due_conditions, fire_due_start_timers, fire_due_timers
 
 from cases import services as case_services
 from cases.models import CaseEvent
-from notifications.kinds import EventKind
+from notifications.kinds import (
+    QUEUE_OVERDUE,
+    TASK_DUE_SOON,
+    TASK_ESCALATED,
+    TASK_OVERDUE,
+)
 from notifications.services import Event, notify_events
 from roles.models import Membership, Role
-from spotchecks.models import CampaignInspector
 
-from .models import ACTIVE_STATUSES, DeadlineNotice, TaskKind, TaskScope
+from .models import ACTIVE_STATUSES, TaskScope, kind_label
+from .registry import registry
 from .selectors import CLAIM_LEVEL
-
-GRADUATE_KINDS = (TaskKind.REGISTER, TaskKind.CORRECT)
-
 
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _in_batches(
+def in_batches(
     candidates: Callable[[], QuerySet], handle: Callable[[list], None], batch_size=None
 ) -> int:
     """Handle the candidates a batch at a time until none is left; ``handle`` must take each
@@ -52,20 +54,20 @@ def _in_batches(
             return handled
 
 
-def _day(value) -> str:
+def day(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d")
 
 
-def _digest(ids) -> str:
+def digest(ids) -> str:
     return hashlib.sha1(",".join(str(i) for i in sorted(ids)).encode()).hexdigest()[:16]
 
 
 def task_context(row: TaskScope) -> dict:
     """What a notification about one task says: its kind, the graduate, the due date."""
     return {
-        "task": str(TaskKind(row.kind).label),
+        "task": kind_label(row.kind),
         "graduate": row.graduate.name,
-        "due": _day(row.due_at),
+        "due": day(row.due_at),
     }
 
 
@@ -84,10 +86,10 @@ def queue_events(rows: list[TaskScope], *, kind: str, key: str, context: dict) -
     if not queues:
         return []
     wanted = Q(pk__in=[])
-    campaigns = []
+    grouped = defaultdict(list)  # queues of a claim rule (a campaign's inspectors)
     for role, org_id in queues:
-        if role == Role.INSPECTOR:
-            campaigns.append(org_id)
+        if role in registry.claim_rules:
+            grouped[role].append(org_id)
         else:
             wanted |= Q(role=role, **{f"{CLAIM_LEVEL[role]}_id": org_id})
     reviewers = defaultdict(set)
@@ -96,11 +98,9 @@ def queue_events(rows: list[TaskScope], *, kind: str, key: str, context: dict) -
     ):
         org_id = college_id if CLAIM_LEVEL[role] == "college" else university_id
         reviewers[(role, org_id)].add(user_id)
-    # An inspectors' queue is a campaign's: its inspectors are told.
-    for campaign_id, user_id in CampaignInspector.objects.filter(
-        campaign_id__in=campaigns
-    ).values_list("campaign_id", "user_id"):
-        reviewers[(Role.INSPECTOR, campaign_id)].add(user_id)
+    for role, ids in grouped.items():
+        for group_id, user_ids in registry.claim_rules[role].members(ids).items():
+            reviewers[(role, group_id)] |= set(user_ids)
     events = []
     for (role, org_id), tasks in queues.items():
         if not reviewers[(role, org_id)]:
@@ -110,8 +110,8 @@ def queue_events(rows: list[TaskScope], *, kind: str, key: str, context: dict) -
             Event(
                 user_ids=tuple(sorted(reviewers[(role, org_id)])),
                 kind=kind,
-                dedupe_key=f"{key}:{role}:{org_id}:{_digest(r.pk for r in tasks)}",
-                context={**context, "count": len(tasks), "due": _day(oldest.due_at)},
+                dedupe_key=f"{key}:{role}:{org_id}:{digest(r.pk for r in tasks)}",
+                context={**context, "count": len(tasks), "due": day(oldest.due_at)},
                 url="/tasks/queue/?overdue=on&sort=due",
             )
         )
@@ -130,12 +130,12 @@ def overdue_sweep(*, now=None, batch_size=None) -> int:
     def handle(rows):
         TaskScope.objects.filter(pk__in=[r.pk for r in rows]).update(overdue_notified_at=now)
         case_services.task_events_record_bulk(
-            events=[(r.graduate_id, CaseEvent.Kind.OVERDUE, _note(r)) for r in rows], at=now
+            events=[(r.graduate_id, CaseEvent.Kind.OVERDUE, row_note(r)) for r in rows], at=now
         )
         events = [
             Event(
                 user_ids=(r.assignee_id,),
-                kind=EventKind.TASK_OVERDUE,
+                kind=TASK_OVERDUE,
                 dedupe_key=f"task-overdue:{r.pk}",
                 context=task_context(r),
                 url=task_url(r),
@@ -143,10 +143,10 @@ def overdue_sweep(*, now=None, batch_size=None) -> int:
             for r in rows
             if r.assignee_id
         ]
-        events += queue_events(rows, kind=EventKind.QUEUE_OVERDUE, key="queue-overdue", context={})
+        events += queue_events(rows, kind=QUEUE_OVERDUE, key="queue-overdue", context={})
         notify_events(events)
 
-    return _in_batches(lambda: overdue_candidates(now), handle, batch_size)
+    return in_batches(lambda: overdue_candidates(now), handle, batch_size)
 
 
 def overdue_candidates(now) -> QuerySet[TaskScope]:
@@ -171,7 +171,7 @@ def escalation_sweep(*, now=None, batch_size=None) -> int:
     def handle(rows):
         TaskScope.objects.filter(pk__in=[r.pk for r in rows]).update(escalated_at=now)
         case_services.task_events_record_bulk(
-            events=[(r.graduate_id, CaseEvent.Kind.ESCALATED, _note(r)) for r in rows], at=now
+            events=[(r.graduate_id, CaseEvent.Kind.ESCALATED, row_note(r)) for r in rows], at=now
         )
         by_university = defaultdict(list)
         for row in rows:
@@ -187,20 +187,20 @@ def escalation_sweep(*, now=None, batch_size=None) -> int:
             events.append(
                 Event(
                     user_ids=tuple(sorted(supervisors[university_id])),
-                    kind=EventKind.TASK_ESCALATED,
-                    dedupe_key=f"escalated:{university_id}:{_digest(r.pk for r in tasks)}",
+                    kind=TASK_ESCALATED,
+                    dedupe_key=f"escalated:{university_id}:{digest(r.pk for r in tasks)}",
                     context={
                         "count": len(tasks),
                         "university": tasks[0].university.name,
                         "hours": hours,
-                        "due": _day(oldest.due_at),
+                        "due": day(oldest.due_at),
                     },
                     url=f"/supervision/university/{university_id}/tasks/?show=escalated",
                 )
             )
         notify_events(events)
 
-    return _in_batches(lambda: escalation_candidates(cutoff), handle, batch_size)
+    return in_batches(lambda: escalation_candidates(cutoff), handle, batch_size)
 
 
 def escalation_candidates(cutoff) -> QuerySet[TaskScope]:
@@ -219,8 +219,9 @@ def escalation_candidates(cutoff) -> QuerySet[TaskScope]:
     )
 
 
-def _note(row: TaskScope) -> str:
-    return f"{TaskKind(row.kind).label} #{row.pk}"
+def row_note(row: TaskScope) -> str:
+    """How a task is named in its case's history: its kind and number."""
+    return f"{kind_label(row.kind)} #{row.pk}"
 
 
 # --- Reminders ------------------------------------------------------------------------------------
@@ -241,7 +242,7 @@ def due_reminder_sweep(*, now=None, batch_size=None) -> int:
                 [
                     Event(
                         user_ids=(r.assignee_id,),
-                        kind=EventKind.TASK_DUE_SOON,
+                        kind=TASK_DUE_SOON,
                         dedupe_key=f"task-due:{r.pk}:{days}",
                         context={**task_context(r), "days": _days_left(now, r.due_at)},
                         url=task_url(r),
@@ -250,7 +251,7 @@ def due_reminder_sweep(*, now=None, batch_size=None) -> int:
                 ]
             )
 
-        sent += _in_batches(lambda days=days: due_candidates(now, days), handle, batch_size)
+        sent += in_batches(lambda days=days: due_candidates(now, days), handle, batch_size)
     return sent
 
 
@@ -275,121 +276,6 @@ def due_candidates(now, days: int) -> QuerySet[TaskScope]:
 
 def _days_left(now, due_at) -> int:
     return max((timezone.localtime(due_at).date() - timezone.localtime(now).date()).days, 0)
-
-
-def registration_deadline_sweep(*, now=None, batch_size=None) -> list[DeadlineNotice]:
-    """Before each university's change deadline for this year's cohort (31 August unless
-    the university set another), remind its graduates whose registration is unfinished
-    (``REMINDER_DAYS`` days before, the nearest reminder due); after it, tell them that
-    registration has closed. Each notice is sent once per university and recorded as a
-    ``DeadlineNotice``; returns the notices sent by this run."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    cohort = today.year
-    university_ids = (
-        TaskScope.objects.filter(cohort=cohort, kind__in=GRADUATE_KINDS, status__in=ACTIVE_STATUSES)
-        .values_list("university_id", flat=True)
-        .distinct()
-    )
-    sent = []
-    for university_id in sorted(university_ids):
-        deadline = case_services.cohort_change_deadline(university_id=university_id, year=cohort)
-        notice = _deadline_notice_due(
-            university_id=university_id,
-            cohort=cohort,
-            deadline=deadline,
-            today=today,
-            now=now,
-            batch_size=batch_size,
-        )
-        if notice is not None:
-            sent.append(notice)
-    return sent
-
-
-def _deadline_notice_due(
-    *, university_id, cohort, deadline, today, now, batch_size
-) -> DeadlineNotice | None:
-    common = {
-        "university_id": university_id,
-        "cohort": cohort,
-        "deadline": deadline,
-        "now": now,
-        "batch_size": batch_size,
-    }
-    if today > deadline:
-        return _deadline_notice(
-            kind=DeadlineNotice.Kind.CLOSED,
-            days_before=0,
-            event_kind=EventKind.CHANGES_CLOSED,
-            context={"cohort": cohort, "deadline": deadline.isoformat()},
-            **common,
-        )
-    days_left = (deadline - today).days
-    for days in sorted(settings.REMINDER_DAYS):
-        if days_left <= days:
-            # The nearest reminder due: once it is sent, the earlier ones are never sent.
-            return _deadline_notice(
-                kind=DeadlineNotice.Kind.REMINDER,
-                days_before=days,
-                event_kind=EventKind.DEADLINE_APPROACHING,
-                context={"cohort": cohort, "deadline": deadline.isoformat(), "days": days_left},
-                **common,
-            )
-    return None
-
-
-def _deadline_notice(
-    *, university_id, cohort, kind, days_before, deadline, event_kind, context, now, batch_size
-) -> DeadlineNotice | None:
-    if DeadlineNotice.objects.filter(
-        university_id=university_id, cohort=cohort, kind=kind, days_before=days_before
-    ).exists():
-        return None
-    batch_size = batch_size or settings.SWEEP_BATCH_SIZE
-    key = f"registration-{kind}:{university_id}:{cohort}:{days_before}"
-    unfinished = TaskScope.objects.filter(
-        university_id=university_id,
-        cohort=cohort,
-        kind__in=GRADUATE_KINDS,
-        status__in=ACTIVE_STATUSES,
-        assignee__isnull=False,
-    ).order_by("task_id")
-    told, last = 0, 0
-    while True:
-        # Batches by task id; the notifications' dedupe key makes a re-run after a crash safe.
-        with transaction.atomic():
-            batch = unfinished.filter(task_id__gt=last)
-            rows = list(batch.values_list("task_id", "assignee_id")[:batch_size])
-            if rows:
-                notify_events(
-                    [
-                        Event(
-                            user_ids=tuple(user_id for _task, user_id in rows),
-                            kind=event_kind,
-                            dedupe_key=key,
-                            context=context,
-                            url="/",
-                        )
-                    ]
-                )
-        told += len(rows)
-        if len(rows) < batch_size:
-            break
-        last = rows[-1][0]
-    try:
-        with transaction.atomic():
-            return DeadlineNotice.objects.create(
-                university_id=university_id,
-                cohort=cohort,
-                kind=kind,
-                days_before=days_before,
-                deadline=deadline,
-                sent_at=now,
-                recipients=told,
-            )
-    except IntegrityError:  # a concurrent run recorded it first
-        return None
 
 
 # --- Viewflow's database timers ------------------------------------------------------------------

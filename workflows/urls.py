@@ -1,26 +1,16 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from . import supervision_views, views
+from . import views
+from .supervision import views as supervision_views
 
 app_name = "workflows"
 urlpatterns = [
-    path("tasks/", views.my_tasks, name="mine"),
-    path("tasks/queue/", views.queue, name="queue"),
-    path("tasks/claim/", views.tasks_claim, name="claim"),
+    path("tasks/", views.my_tasks_page, name="mine"),
+    path("tasks/queue/", views.queue_page, name="queue"),
+    path("tasks/claim/", views.tasks_claim_page, name="claim"),
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
-    path("tasks/<int:task_id>/unclaim/", views.task_unclaim, name="unclaim"),
-    path("cases/", views.case_list, name="cases"),
-    path("cases/<int:graduate_id>/", views.case_detail, name="case"),
-    path("cases/<int:graduate_id>/change/", views.change_request, name="change"),
-    path("cases/<int:graduate_id>/transfer-change/", views.transfer_change, name="transfer_change"),
-    path("cases/<int:graduate_id>/late-correction/", views.late_correction, name="late_correction"),
-    path("evidence/<int:evidence_id>/", views.evidence_file, name="evidence"),
-    path("province/targeted/", views.targeted_list, name="targeted"),
-    path("roster/", views.roster_import, name="roster"),
-    re_path(r"^roster/template\.(?P<fmt>xlsx|csv)$", views.roster_template, name="roster_template"),
-    path("roster/activation-codes/", views.activation_codes, name="activation_codes"),
-    path("leave/", views.leave_window, name="leave"),
-    path("leave/transfers/", views.transfer_list, name="transfers"),
+    path("tasks/<int:task_id>/unclaim/", views.task_unclaim_page, name="unclaim"),
+    path("reporting/tasks/<int:task_id>/", views.org_task_detail, name="org_task"),
     path("supervision/", supervision_views.supervision_home, name="supervision"),
     path(
         "supervision/province/",

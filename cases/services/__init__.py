@@ -38,9 +38,14 @@ from .registration import (
     synced_state_record,
 )
 from .roster import (
+    RosterResult,
     activation_codes_export,
     graduate_update,
+    graduate_username,
     graduates_create,
+    roster_batch_apply,
+    student_no_taken_message,
+    usernames_taken,
 )
 from .rules import (
     ChangeNotAllowed,
@@ -65,6 +70,7 @@ from .transfer import (
 __all__ = [
     "CASE_STATUS_OF",
     "ChangeNotAllowed",
+    "RosterResult",
     "activation_codes_export",
     "case_access_record",
     "change_deadline",
@@ -79,6 +85,7 @@ __all__ = [
     "evidence_store",
     "field_change_events",
     "graduate_update",
+    "graduate_username",
     "graduates_create",
     "late_correction_record",
     "make_current",
@@ -91,7 +98,9 @@ __all__ = [
     "registration_return",
     "registration_submit",
     "registration_void_synced",
+    "roster_batch_apply",
     "status_event",
+    "student_no_taken_message",
     "synced_case_refuse",
     "synced_state_record",
     "targeted_check_record",
@@ -102,4 +111,5 @@ __all__ = [
     "task_events_record_bulk",
     "transfer_decide",
     "transfer_submit",
+    "usernames_taken",
 ]

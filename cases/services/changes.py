@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.kinds import EventKind
 from notifications.services import notify_event
 
+from .. import notifications as kinds
 from ..hook import Change, changes_case
 from ..models import (
     CaseEvent,
@@ -151,7 +151,7 @@ def change_decide(
     if graduate.user_id:
         notify_event(
             user_ids=[graduate.user_id],
-            kind=EventKind.CHANGE_APPROVED if approve else EventKind.CHANGE_REJECTED,
+            kind=kinds.CHANGE_APPROVED if approve else kinds.CHANGE_REJECTED,
             context={"reason": reason.strip()},
             dedupe_key=f"change-decided:{request.pk}",
             url=f"/cases/{graduate.pk}/",

@@ -6,9 +6,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.kinds import EventKind
 from notifications.services import notify_event
 
+from .. import notifications as kinds
 from ..hook import Change, changes_case
 from ..models import (
     CaseEvent,
@@ -157,7 +157,7 @@ def _decide(
         returned = status == RegistrationStatus.RETURNED
         notify_event(
             user_ids=[graduate.user_id],
-            kind=EventKind.REGISTRATION_RETURNED if returned else EventKind.REGISTRATION_APPROVED,
+            kind=kinds.REGISTRATION_RETURNED if returned else kinds.REGISTRATION_APPROVED,
             context={"reason": reason, "version": version.number},
             dedupe_key=f"registration:{version.pk}:{status}",
             url="/",

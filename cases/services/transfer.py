@@ -4,9 +4,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from notifications.kinds import EventKind
 from notifications.services import notify_event
 
+from .. import notifications as kinds
 from ..hook import Change, changes_case
 from ..models import (
     CaseEvent,
@@ -98,7 +98,7 @@ def transfer_decide(
     if graduate.user_id and not approve:
         notify_event(
             user_ids=[graduate.user_id],
-            kind=EventKind.TRANSFER_RETURNED,
+            kind=kinds.TRANSFER_RETURNED,
             context={"reason": reason.strip()},
             dedupe_key=f"transfer-returned:{details.pk}",
             url="/",

@@ -3,7 +3,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.demo import make_id_number
 from core.validators import (
     id_number_birth_date,
     id_number_gender,
@@ -12,6 +11,7 @@ from core.validators import (
     validate_mobile,
     validate_postcode,
 )
+from portal.demo.identifiers import make_id_number
 
 # The two examples printed in GB 11643-1999, and numbers built by the check algorithm.
 GOOD_ID_NUMBERS = [

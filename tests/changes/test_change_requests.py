@@ -8,9 +8,12 @@ from django.test import Client
 
 from cases.models import CaseEvent, CaseStatus, ChangeRequest, Cohort, DestinationCategory
 from cases.services import ChangeNotAllowed, change_request_create
+from processes.changes import services as changes
+from processes.changes.flow import ChangeRequestFlow
+from processes.leave import services as leave
+from processes.leave.flow import LeaveConfirmationFlow
+from processes.registration.flow import RegistrationFlow
 from verification.models import ConfirmationStatus
-from workflows import services
-from workflows.flows import ChangeRequestFlow, LeaveConfirmationFlow, RegistrationFlow
 from workflows.models import TaskScope
 
 from ..factories import member, open_cohort
@@ -111,7 +114,7 @@ def test_college_then_university_on_two_levels(uni2, deadline_ahead):
     submit(graduate)
     decide(graduate, college_reviewer)
     decide(graduate, reviewer)
-    services.change_request_submit(
+    changes.change_request_submit(
         graduate=graduate,
         user=graduate.user,
         kind="change",
@@ -119,11 +122,11 @@ def test_college_then_university_on_two_levels(uni2, deadline_ahead):
         reason="换单位",
     )
     task = open_task(graduate, "change_college_audit")
-    services.change_audit_decide(task_id=task.pk, user=college_reviewer, approve=True)
+    changes.change_audit_decide(task_id=task.pk, user=college_reviewer, approve=True)
     graduate.refresh_from_db()
     assert graduate.current_registration.employer_name != "二级审核单位"  # not yet
     task = open_task(graduate, "change_university_audit")
-    services.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
+    changes.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
     graduate.refresh_from_db()
     assert graduate.current_registration.employer_name == "二级审核单位"
 
@@ -215,7 +218,7 @@ def test_a_change_after_confirmation_supersedes_the_numbers_and_reopens_confirma
     graduate = approved
     open_leave_window(graduate.university, supervisor)
     first = confirm(graduate, reviewer)
-    services.change_request_submit(
+    changes.change_request_submit(
         graduate=graduate,
         user=graduate.user,
         kind="change",
@@ -224,7 +227,7 @@ def test_a_change_after_confirmation_supersedes_the_numbers_and_reopens_confirma
     )
     # Confirmation is blocked while the change is pending... (no confirm task is open anyway)
     task = open_task(graduate, "change_university_audit")
-    services.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
+    changes.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
     first.refresh_from_db()
     graduate.refresh_from_db()
     assert first.status == ConfirmationStatus.SUPERSEDED and graduate.confirmed_at is None
@@ -245,7 +248,7 @@ def test_a_change_after_confirmation_supersedes_the_numbers_and_reopens_confirma
 def test_a_pending_change_blocks_confirmation(approved, reviewer, supervisor, deadline_ahead):
     graduate = approved
     open_leave_window(graduate.university, supervisor)
-    services.change_request_submit(
+    changes.change_request_submit(
         graduate=graduate,
         user=graduate.user,
         kind="change",
@@ -255,14 +258,14 @@ def test_a_pending_change_blocks_confirmation(approved, reviewer, supervisor, de
     from ..workflows.helpers import TRANSFER_VALUES
 
     task = open_task(graduate, "confirm_leave")
-    services.leave_details_submit(task_id=task.pk, user=graduate.user, values=TRANSFER_VALUES)
-    services.transfer_audit_decide(
+    leave.leave_details_submit(task_id=task.pk, user=graduate.user, values=TRANSFER_VALUES)
+    leave.transfer_audit_decide(
         task_id=open_task(graduate, "audit_transfer").pk, user=reviewer, approve=True
     )
     from verification.services import ConfirmationNotPossible
 
     with pytest.raises(ConfirmationNotPossible):
-        services.leave_confirm(
+        leave.leave_confirm(
             task_id=open_task(graduate, "confirm_leave").pk, user=graduate.user, consent=True
         )
 
@@ -272,7 +275,7 @@ def test_a_void_sends_the_graduate_back_to_register(approved, reviewer, deadline
     login(graduate.user).post(
         f"/cases/{graduate.pk}/change/", {"kind": "void", "reason": "协议已解除，重新择业"}
     )
-    services.change_audit_decide(
+    changes.change_audit_decide(
         task_id=open_task(graduate, "change_university_audit").pk, user=reviewer, approve=True
     )
     graduate.refresh_from_db()
@@ -282,11 +285,11 @@ def test_a_void_sends_the_graduate_back_to_register(approved, reviewer, deadline
 
 
 def test_only_one_change_at_a_time_and_only_after_approval(cohort, approved, deadline_ahead):
-    services.change_request_submit(
+    changes.change_request_submit(
         graduate=approved, user=approved.user, kind="void", values=None, reason="x"
     )
     with pytest.raises(ChangeNotAllowed):
-        services.change_request_submit(
+        changes.change_request_submit(
             graduate=approved, user=approved.user, kind="void", values=None, reason="y"
         )
     unapproved = cohort[1]
@@ -318,7 +321,7 @@ def test_the_case_page_compares_with_what_the_change_replaced_not_a_rejected_pro
     graduate = approved
     first = graduate.current_registration
     for employer, approve in (("被驳回的单位", False), ("新的单位", True)):
-        services.change_request_submit(
+        changes.change_request_submit(
             graduate=graduate,
             user=graduate.user,
             kind="change",
@@ -326,7 +329,7 @@ def test_the_case_page_compares_with_what_the_change_replaced_not_a_rejected_pro
             reason="改签",
         )
         task = open_task(graduate, "change_university_audit")
-        services.change_audit_decide(
+        changes.change_audit_decide(
             task_id=task.pk, user=reviewer, approve=approve, reason="" if approve else "材料不全"
         )
     context = login(supervisor).get(f"/cases/{graduate.pk}/").context

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from cases.models import Cohort, Region
+from processes.changes import services as changes
 from roles.models import VerifierOrganisation
-from workflows import services
 from workflows.models import TaskScope
 
 from ..factories import member, open_cohort
@@ -53,7 +53,7 @@ def _change_world(university):
     graduate = university.graduates.exclude(training_mode="targeted").order_by("pk").first()
     submit(graduate)
     decide(graduate, member("university_reviewer", university=university))
-    services.change_request_submit(
+    changes.change_request_submit(
         graduate=graduate, user=graduate.user, kind="void", values=None, reason="作废"
     )
     return graduate, open_task(graduate)

@@ -7,9 +7,11 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from cases.models import CaseStatus, Region, TargetedException
-from cases.roster import RosterValidator
+from cases.roster_files import RosterValidator
 from cases.targeted import region_covers
-from workflows import services
+from processes.changes import services as changes
+from processes.registration import services as registration
+from processes.targeted import services as targeted_services
 from workflows.models import TaskScope
 
 from ..factories import member
@@ -75,7 +77,7 @@ def targeted(uni, supervisor):
             "DX-2022-002",
         ],
     ]
-    result = services.roster_import(
+    result = registration.roster_import(
         university=uni,
         cohort=2026,
         rows=RosterValidator(university=uni).parse(rows),
@@ -169,7 +171,7 @@ def test_change_requests_are_checked_too(targeted, targeted_reviewer, reviewer, 
     by_employer, _ = targeted
     submit(by_employer)
     decide(by_employer, reviewer)
-    services.change_request_submit(
+    changes.change_request_submit(
         graduate=by_employer,
         user=by_employer.user,
         kind="change",
@@ -178,7 +180,7 @@ def test_change_requests_are_checked_too(targeted, targeted_reviewer, reviewer, 
     )
     task = open_task(by_employer)
     assert task.kind == "targeted_check"
-    services.targeted_decide(
+    targeted_services.targeted_decide(
         task_id=task.pk, user=targeted_reviewer, approve=False, reason="违反定向协议"
     )
     by_employer.refresh_from_db()
@@ -195,7 +197,7 @@ def test_the_province_lists_targeted_graduates_with_their_status(
     by_employer, by_region = targeted
     submit(by_employer)
     submit(by_region, employer_region=Region.objects.get(code="440300"))
-    services.targeted_decide(
+    targeted_services.targeted_decide(
         task_id=open_task(by_region).pk,
         user=targeted_reviewer,
         approve=True,
@@ -235,7 +237,7 @@ def test_a_late_correction_that_breaks_the_agreement_goes_to_the_targeted_review
     submit(by_employer)
     decide(by_employer, reviewer)
     # Cohort 2026's 31 August has passed: the university records the correction itself.
-    services.late_correction(
+    changes.late_correction_submit(
         graduate=by_employer,
         user=supervisor,
         values=employment_values(employer_credit_code=OTHER_CREDIT_CODE),
@@ -256,7 +258,7 @@ def test_a_late_correction_that_breaks_the_agreement_goes_to_the_targeted_review
     ).exists()
 
     # A second correction that breaks the agreement: this time the exception is allowed.
-    services.late_correction(
+    changes.late_correction_submit(
         graduate=by_employer,
         user=supervisor,
         values=employment_values(employer_credit_code=OTHER_CREDIT_CODE, employer_name="另一单位"),
@@ -264,7 +266,7 @@ def test_a_late_correction_that_breaks_the_agreement_goes_to_the_targeted_review
     )
     task = open_task(by_employer)
     assert task.kind == "targeted_check"
-    services.targeted_decide(
+    targeted_services.targeted_decide(
         task_id=task.pk,
         user=targeted_reviewer,
         approve=True,
@@ -282,7 +284,7 @@ def test_a_matching_late_correction_needs_no_targeted_check(targeted, reviewer, 
     by_employer, _ = targeted
     submit(by_employer)
     decide(by_employer, reviewer)
-    services.late_correction(
+    changes.late_correction_submit(
         graduate=by_employer,
         user=supervisor,
         values=employment_values(employer_name="更名后的单位"),  # same credit code

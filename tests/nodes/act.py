@@ -77,12 +77,12 @@ def register(university, cohort, student_no, outcome="approve", **overrides):
 
 def change(university, cohort, student_no, employer_name, approve=True):
     """The graduate requests a change; the university approves (or leaves it pending)."""
+    from processes.changes import services as changes
     from roles.models import Role
     from tests.workflows.helpers import employment_values, open_task
-    from workflows import services
 
     graduate = _graduate(university, cohort, student_no)
-    services.change_request_submit(
+    changes.change_request_submit(
         graduate=graduate,
         user=graduate.user,
         kind="change",
@@ -92,7 +92,7 @@ def change(university, cohort, student_no, employer_name, approve=True):
     if approve:
         task = open_task(graduate, "change_university_audit")
         reviewer = _staff(Role.UNIVERSITY_REVIEWER, graduate.university)
-        services.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
+        changes.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
     return approve
 
 

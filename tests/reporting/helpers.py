@@ -1,8 +1,8 @@
 """Direct counts from the cases, to hold the dashboards against."""
 
+from cases.figures import ROW_FIELDS, Figures
 from cases.models import Graduate
 from cases.tallies import tallies_direct
-from reporting.figures import ROW_FIELDS, Figures
 
 KEYS = (
     "cohort",

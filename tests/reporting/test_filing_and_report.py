@@ -8,15 +8,11 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from cases.figures import cells
 from cases.models import Graduate
 from notifications.models import Notification
-from reporting.figures import cells
-from reporting.models import (
-    Filing,
-    FilingEntry,
-    OrgTaskScope,
-    ProvincialReport,
-)
+from processes.filings.models import Filing, FilingEntry, ProvincialReport
+from workflows.models import OrgTaskScope
 
 from ..factories import UniversityFactory, member, open_cohort
 from ..scenarios import category
@@ -193,7 +189,7 @@ def test_the_province_sees_who_filed_who_is_late_and_who_was_returned(
 
     from django.utils import timezone
 
-    from reporting import services
+    from processes.filings import services
 
     services.filing_period_set(
         province=uni.province,
@@ -228,7 +224,7 @@ def test_a_report_needs_a_filed_filing(uni, monitor):
 
 
 def test_a_returned_report_is_revised_as_a_new_version(busy, uni, supervisor, monitor, national):
-    from reporting import services
+    from processes.filings import services
 
     services.filing_submit(university=uni, cohort=2026, actor=supervisor)
     services.filing_review(task_id=open_task("review_filing").pk, user=monitor, file=True)
@@ -290,8 +286,8 @@ def test_every_export_link_on_every_page_opens_in_openpyxl(
 
     from django.utils import timezone
 
-    from reporting import services
-    from workflows import services as workflow_services
+    from processes.filings import services
+    from processes.spotchecks import services as spotchecks
 
     services.filing_submit(university=uni, cohort=2026, actor=supervisor)
     services.filing_review(
@@ -301,7 +297,7 @@ def test_every_export_link_on_every_page_opens_in_openpyxl(
     services.filing_review(task_id=open_task("review_filing").pk, user=monitor, file=True)
     report = services.report_submit(province=uni.province, cohort=2026, actor=monitor)
     services.report_decide(task_id=open_task("accept_report").pk, user=national, accept=True)
-    campaign = workflow_services.campaign_launch(
+    campaign = spotchecks.campaign_launch(
         actor=monitor,
         name="核查",
         province=uni.province,

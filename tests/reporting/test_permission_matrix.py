@@ -8,11 +8,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from reporting import services as reporting_services
-from reporting.models import OrgTaskScope
+from processes.filings import services as reporting_services
+from processes.spotchecks import services as spotchecks
 from roles.models import VerifierOrganisation
-from workflows import services
-from workflows.models import TaskScope
+from workflows.models import OrgTaskScope, TaskScope
 
 from ..factories import member, open_cohort
 from ..workflows.helpers import decide, submit
@@ -90,7 +89,7 @@ def world(uni, uni2, other_uni, beijing, shanghai):
     )
     reporting_services.filing_submit(university=other_uni, cohort=2026, actor=boss_sh)
 
-    campaign = services.campaign_launch(
+    campaign = spotchecks.campaign_launch(
         actor=people["provincial_monitor"],
         name="抽查",
         province=beijing,
@@ -103,7 +102,7 @@ def world(uni, uni2, other_uni, beijing, shanghai):
         inspectors=[people["inspector"]],
         seed=5,
     )
-    check = TaskScope.objects.get(campaign=campaign, kind="spot_check")
+    check = TaskScope.objects.get(campaign_id=campaign.pk, kind="spot_check")
     sampled = check.graduate
     people["college_reviewer"] = member("college_reviewer", college=sampled.college)
     people["graduate"] = uni.graduates.exclude(pk=sampled.pk).first().user

@@ -128,20 +128,20 @@ WITH p AS (
     FROM proc RETURNING id, process_id, status, owner_id
 )
 INSERT INTO reporting_orgtaskscope (task_id, process_id, kind, province_id, cohort, candidate_role,
-    assignee_id, status, created_at, due_at)
+    assignee_id, status, created_at, due_at, subject_id)
 SELECT t.id, t.process_id, 'review_filing',
        (SELECT id FROM p ORDER BY id OFFSET ((t.id / 10) %% 30) LIMIT 1), 2026, 'provincial_monitor',
        t.owner_id,
        CASE t.status WHEN 'NEW' THEN 'open' WHEN 'ASSIGNED' THEN 'assigned' ELSE 'done' END,
-       now(), now() + (t.id %% 97) * interval '1 hour'
+       now(), now() + (t.id %% 97) * interval '1 hour', t.id
 FROM t
 """
 
 
 @pytest.mark.django_db
 def test_the_filing_and_report_inbox_is_read_through_its_indexes(beijing):
-    from reporting.selectors import org_tasks_for_user
     from roles.models import Province
+    from workflows.selectors import org_tasks_for_user
 
     assignee = member("provincial_monitor", province=beijing)
     with connection.cursor() as cursor:

@@ -11,9 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import CaseTally, Graduate, ProvinceTally, UniversitySummary
 from cases.tallies import COARSE_GRAINS, summed, tallies_current, tallies_direct
-from reporting import services
-from reporting.models import Filing, OrgTaskScope, StatisticsJob
+from processes.filings import services
+from processes.filings.models import Filing
 from roles.models import University
+from stats import services as stats_services
+from stats.models import StatisticsJob
+from workflows.models import OrgTaskScope
 
 from ..factories import UniversityFactory, member, open_cohort
 from ..workflows.helpers import decide, submit
@@ -84,11 +87,11 @@ def test_a_finished_job_run_again_changes_nothing(
     busy, national, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.statistics_job_create(actor=national)
+        job = stats_services.statistics_job_create(actor=national)
     job.refresh_from_db()
     assert job.status == "done"
     finished_at = job.finished_at
-    assert services.statistics_recompute(job_id=job.pk).finished_at == finished_at
+    assert stats_services.statistics_recompute(job_id=job.pk).finished_at == finished_at
 
 
 def test_a_dashboard_without_figures_says_so_and_offers_the_live_ones(busy, national):
@@ -185,7 +188,7 @@ def test_a_filing_snapshot_counts_what_a_direct_count_finds(busy, uni, superviso
     decide(busy[3], reviewer)
     filing = services.filing_submit(university=uni, cohort=2026, actor=supervisor)
     version = filing.current_version
-    from reporting.selectors import filing_figures
+    from processes.filings.selectors import filing_figures
 
     assert (
         filing_figures(version).total.as_dict()

@@ -1,6 +1,6 @@
 """Table cells are built in Python for speed: values stay escaped, figures align right."""
 
-from reporting.tables import Table
+from core.tables import Table
 
 
 def test_table_rows_escape_labels_and_format_rates():

@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 
 from cases.models import CaseEvent, ChangeRequest, Graduate
 from notifications.models import Notification
-from spotchecks import sampling
-from spotchecks.models import Campaign, Outcome, SpotCheck
-from spotchecks.services import sample_redraw
+from processes.spotchecks import sampling
+from processes.spotchecks import services as spotchecks
+from processes.spotchecks.models import Campaign, Outcome, SpotCheck
+from processes.spotchecks.records import sample_redraw
 from workflows import services
 from workflows.models import TaskScope
 
@@ -42,7 +43,7 @@ def launch(monitor, inspectors, deadline, **overrides):
         "inspectors": inspectors,
     }
     values.update(overrides)
-    return services.campaign_launch(actor=monitor, **values)
+    return spotchecks.campaign_launch(actor=monitor, **values)
 
 
 def sampled_ids(campaign) -> list[int]:
@@ -138,7 +139,7 @@ def test_the_monitor_creates_a_campaign_and_the_checks_wait_in_the_inspectors_qu
     campaign = Campaign.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/spot-checks/{campaign.pk}/"
     assert campaign.seed == 42 and campaign.checks.count() == 5
-    rows = TaskScope.objects.filter(campaign=campaign, kind="spot_check")
+    rows = TaskScope.objects.filter(campaign_id=campaign.pk, kind="spot_check")
     assert rows.count() == 5 and {r.status for r in rows} == {"open"}
     assert {r.candidate_role for r in rows} == {"inspector"}
     assert {r.due_at.date() for r in rows} == {deadline}
@@ -170,7 +171,7 @@ def test_an_inspector_opens_only_sampled_cases_until_the_campaign_closes(
         assert client.get(f"/cases/{pk}/").status_code == 404
     # Another inspector of the province, not of this campaign, sees nothing of it.
     outsider = login(inspector_b)
-    task = TaskScope.objects.filter(campaign=campaign).first()
+    task = TaskScope.objects.filter(campaign_id=campaign.pk).first()
     assert outsider.get(f"/cases/{task.graduate_id}/").status_code == 404
     assert outsider.get(f"/tasks/{task.pk}/").status_code == 404
     assert outsider.post("/tasks/claim/", {"one": task.pk}).status_code == 404
@@ -185,9 +186,9 @@ def test_an_inspector_opens_only_sampled_cases_until_the_campaign_closes(
     assert client.get(f"/spot-checks/{campaign.pk}/").status_code == 404
     assert login(monitor).get(f"/spot-checks/{campaign.pk}/").status_code == 200
     assert set(campaign.checks.values_list("outcome", flat=True)) == {Outcome.NOT_CHECKED}
-    assert set(TaskScope.objects.filter(campaign=campaign).values_list("status", flat=True)) == {
-        "cancelled"
-    }
+    assert set(
+        TaskScope.objects.filter(campaign_id=campaign.pk).values_list("status", flat=True)
+    ) == {"cancelled"}
 
 
 def test_closing_keeps_the_grants_another_open_campaign_needs(
@@ -195,7 +196,7 @@ def test_closing_keeps_the_grants_another_open_campaign_needs(
 ):
     first = launch(monitor, [inspector], deadline, universities=[uni], size_value=12)
     second = launch(monitor, [inspector], deadline, universities=[uni], size_value=3, seed=7)
-    services.campaign_close(campaign=first, actor=monitor)
+    spotchecks.campaign_close(campaign=first, actor=monitor)
     client = login(inspector)
     still = sampled_ids(second)
     for pk in sampled_ids(first):
@@ -206,7 +207,7 @@ def test_checks_discrepancies_corrections_and_the_report(
     sampled_world, monitor, inspector, reviewer, deadline, uni
 ):
     campaign = launch(monitor, [inspector], deadline, size_value=4, seed=99)
-    tasks = list(TaskScope.objects.filter(campaign=campaign).order_by("graduate_id"))
+    tasks = list(TaskScope.objects.filter(campaign_id=campaign.pk).order_by("graduate_id"))
     client = login(inspector)
 
     page = client.get(f"/tasks/{tasks[0].pk}/").content.decode()
@@ -278,8 +279,8 @@ def test_upholding_a_registration_keeps_it_and_records_why(
     sampled_world, monitor, inspector, reviewer, deadline
 ):
     campaign = launch(monitor, [inspector], deadline, size_value=1)
-    task = TaskScope.objects.get(campaign=campaign, kind="spot_check")
-    services.spot_check_decide(
+    task = TaskScope.objects.get(campaign_id=campaign.pk, kind="spot_check")
+    spotchecks.spot_check_decide(
         task_id=task.pk,
         user=inspector,
         outcome="inconsistent",
@@ -302,7 +303,7 @@ def test_the_inspector_sees_the_mobile_number_only_when_asking_and_the_read_is_l
     from cases.models import CaseAccess
 
     campaign = launch(monitor, [inspector], deadline, size_value=1)
-    task = TaskScope.objects.get(campaign=campaign, kind="spot_check")
+    task = TaskScope.objects.get(campaign_id=campaign.pk, kind="spot_check")
     graduate = task.graduate
     Graduate.objects.filter(pk=graduate.pk).update(mobile="13912345678")
     client = login(inspector)
@@ -321,7 +322,7 @@ def test_a_university_supervisor_can_neither_reassign_nor_remind_spot_checks(
     sampled_world, monitor, inspector, inspector_b, deadline, supervisor, uni
 ):
     campaign = launch(monitor, [inspector, inspector_b], deadline, size_value=1)
-    task = TaskScope.objects.get(campaign=campaign, kind="spot_check")
+    task = TaskScope.objects.get(campaign_id=campaign.pk, kind="spot_check")
     with pytest.raises(services.TaskNotAvailable):
         services.task_reassign(task_id=task.pk, to_user=inspector_b, actor=supervisor)
     assert services.tasks_remind(task_ids=[task.pk], actor=supervisor) == (0, 1)
@@ -358,7 +359,7 @@ def test_a_spot_check_correction_that_breaks_a_targeted_agreement_goes_to_the_ta
     from tests.workflows.helpers import GOOD_CREDIT_CODE
 
     campaign = launch(monitor, [inspector], deadline, universities=[uni], size_value=1, seed=3)
-    check = TaskScope.objects.get(campaign=campaign)
+    check = TaskScope.objects.get(campaign_id=campaign.pk)
     # The sampled graduate is bound to an employer by a 定向 agreement their registration matches.
     Graduate.objects.filter(pk=check.graduate_id).update(
         training_mode="targeted",

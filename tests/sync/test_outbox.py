@@ -144,26 +144,24 @@ def test_the_status_page_is_for_operators_only(client, supervisor):
 def test_archive_and_hukou_details_are_sent_pending_then_approved(
     provincial_node, cohort, reviewer, supervisor
 ):
+    from processes.leave import services as leave
     from tests.workflows.helpers import (
         TRANSFER_VALUES,
         approve_registration,
         open_leave_window,
         open_task,
     )
-    from workflows import services as workflow_services
 
     graduate = approve_registration(cohort.first(), reviewer)
     open_leave_window(graduate.university, supervisor)
     task = open_task(graduate, "confirm_leave")
-    workflow_services.leave_details_submit(
-        task_id=task.pk, user=graduate.user, values=TRANSFER_VALUES
-    )
+    leave.leave_details_submit(task_id=task.pk, user=graduate.user, values=TRANSFER_VALUES)
     pending = OutboxEvent.objects.filter(graduate=graduate).last()
     assert pending.event_type == "confirmation_fields"
     assert pending.payload["change_pending"] is True and pending.payload["transfer"] is None
 
     audit = open_task(graduate, "audit_transfer")
-    workflow_services.transfer_audit_decide(task_id=audit.pk, user=reviewer, approve=True)
+    leave.transfer_audit_decide(task_id=audit.pk, user=reviewer, approve=True)
     approved = OutboxEvent.objects.filter(graduate=graduate).last()
     assert approved.event_type == "transfer_update"
     assert approved.payload["change_pending"] is False

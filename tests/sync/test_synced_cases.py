@@ -5,8 +5,9 @@ import pytest
 
 from cases import services as case_services
 from cases.models import Graduate
+from processes.changes import services as changes
+from processes.leave import services as leave
 from verification.services import ConfirmationNotPossible
-from workflows import services
 from workflows.models import TaskScope
 
 from .helpers import EMPLOYED, TRANSFER, event, post_events, results, state
@@ -47,7 +48,7 @@ def test_a_synced_case_counts_in_aggregation_like_a_native_one(synced, national,
 
 def test_the_graduate_confirms_a_synced_case_on_the_national_node(synced):
     task = confirm_task(synced)
-    confirmation = services.leave_confirm(task_id=task.pk, user=synced.user, consent=True)
+    confirmation = leave.leave_confirm(task_id=task.pk, user=synced.user, consent=True)
     assert confirmation.registration == synced.current_registration
     assert confirmation.transfer.archive_unit == TRANSFER["archive_unit"]
     assert len(confirmation.transfer_no) == 18
@@ -68,7 +69,7 @@ def test_a_change_pending_in_the_provincial_system_blocks_confirmation_until_it_
     page = user_client.get(f"/cases/{synced.pk}/").content.decode()
     assert "省级系统" in page
     with pytest.raises(ConfirmationNotPossible, match="省级系统"):
-        services.leave_confirm(task_id=confirm_task(synced).pk, user=synced.user, consent=True)
+        leave.leave_confirm(task_id=confirm_task(synced).pk, user=synced.user, consent=True)
 
     changed = {**EMPLOYED, "number": 2, "employer_name": "北京新单位有限公司"}
     arrived = state(registration=changed, transfer=TRANSFER)
@@ -78,7 +79,7 @@ def test_a_change_pending_in_the_provincial_system_blocks_confirmation_until_it_
     synced.refresh_from_db()
     assert not synced.remote_change_pending
     assert synced.current_registration.employer_name == "北京新单位有限公司"
-    confirmation = services.leave_confirm(
+    confirmation = leave.leave_confirm(
         task_id=confirm_task(synced).pk, user=synced.user, consent=True
     )
     assert confirmation.registration.number == 2
@@ -87,7 +88,7 @@ def test_a_change_pending_in_the_provincial_system_blocks_confirmation_until_it_
 def test_a_change_after_confirmation_supersedes_it_and_confirmation_opens_again(
     synced, client, beijing_client
 ):
-    first = services.leave_confirm(task_id=confirm_task(synced).pk, user=synced.user, consent=True)
+    first = leave.leave_confirm(task_id=confirm_task(synced).pk, user=synced.user, consent=True)
     changed = {**EMPLOYED, "number": 2, "employer_name": "北京新单位有限公司"}
     sent = state(registration=changed, transfer=TRANSFER)
     assert results(post_events(client, beijing_client, [event(sent, version=9)])) == [
@@ -100,13 +101,13 @@ def test_a_change_after_confirmation_supersedes_it_and_confirmation_opens_again(
 
 def test_changes_to_a_synced_case_are_refused_on_the_national_node(synced):
     with pytest.raises(case_services.ChangeNotAllowed, match="省级系统"):
-        services.change_request_submit(
+        changes.change_request_submit(
             graduate=synced, user=synced.user, kind="void", values=None, reason="不去了"
         )
     from tests.workflows.helpers import TRANSFER_VALUES
 
     with pytest.raises(case_services.ChangeNotAllowed):
-        services.leave_details_submit(
+        leave.leave_details_submit(
             task_id=confirm_task(synced).pk, user=synced.user, values=TRANSFER_VALUES
         )
 

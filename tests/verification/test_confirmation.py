@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone
 
 from cases.models import CaseEvent, CaseStatus, Cohort, TransferDetails
-from cases.roster import parse_reported, read_table
+from cases.roster_files import parse_reported, read_table
+from processes.leave import services as leave
+from processes.registration import services as registration
 from verification.models import Confirmation, ConfirmationStatus, VerificationConsent
 from verification.services import ConfirmationNotPossible, confirmation_supersede
-from workflows import services
 from workflows.models import TaskScope
 
 from ..workflows.helpers import (
@@ -45,7 +46,7 @@ def test_a_window_in_the_future_opens_nothing_until_its_day(cohort, reviewer, su
     approve_registration(cohort[0], reviewer)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     assert (
-        services.leave_confirmation_open(
+        leave.leave_confirmation_open(
             university=cohort[0].university,
             cohort=2026,
             opens_on=tomorrow,
@@ -54,8 +55,8 @@ def test_a_window_in_the_future_opens_nothing_until_its_day(cohort, reviewer, su
         )
         == 0
     )
-    assert services.leave_confirmation_open_due(today=tomorrow) == 1
-    assert services.leave_confirmation_open_due(today=tomorrow) == 0
+    assert leave.leave_confirmation_open_due(today=tomorrow) == 1
+    assert leave.leave_confirmation_open_due(today=tomorrow) == 0
     assert Cohort.objects.get().changes_close_on == datetime.date(2026, 8, 31)
 
 
@@ -84,16 +85,16 @@ def test_returned_details_come_back_to_the_graduate(cohort, reviewer, supervisor
     graduate = approve_registration(cohort[0], reviewer)
     open_leave_window(graduate.university, supervisor)
     task = open_task(graduate, "confirm_leave")
-    services.leave_details_submit(task_id=task.pk, user=graduate.user, values=TRANSFER_VALUES)
+    leave.leave_details_submit(task_id=task.pk, user=graduate.user, values=TRANSFER_VALUES)
     audit = open_task(graduate, "audit_transfer")
-    services.transfer_audit_decide(
+    leave.transfer_audit_decide(
         task_id=audit.pk, user=reviewer, approve=False, reason="邮编与地址不符"
     )
     again = open_task(graduate, "confirm_leave")
     assert again.pk != task.pk
     assert TransferDetails.objects.get(graduate=graduate).status == "returned"
     with pytest.raises(ConfirmationNotPossible):
-        services.leave_confirm(task_id=again.pk, user=graduate.user, consent=True)
+        leave.leave_confirm(task_id=again.pk, user=graduate.user, consent=True)
 
 
 def test_confirmation_is_refused_while_anything_is_pending(cohort, reviewer, supervisor):
@@ -101,7 +102,7 @@ def test_confirmation_is_refused_while_anything_is_pending(cohort, reviewer, sup
     open_leave_window(graduate.university, supervisor)
     task = open_task(graduate, "confirm_leave")
     with pytest.raises(ConfirmationNotPossible):  # no approved details yet
-        services.leave_confirm(task_id=task.pk, user=graduate.user, consent=True)
+        leave.leave_confirm(task_id=task.pk, user=graduate.user, consent=True)
     assert not Confirmation.objects.exists()
 
 
@@ -130,7 +131,7 @@ def test_province_reported_destinations_need_only_confirmation(cohort, reviewer,
         f"{cohort[1].student_no},10,缺字段的单位,,,,,,\n"
     )
     rows, errors = parse_reported(read_table("r.csv", csv.encode("utf-8-sig")), cohort=2026)
-    result = services.reported_import(
+    result = registration.reported_import(
         university=graduate.university, cohort=2026, rows=rows, actor=supervisor
     )
     assert result.created == 1 and not errors

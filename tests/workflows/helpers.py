@@ -3,7 +3,8 @@
 import datetime
 
 from cases.models import DestinationCategory, EmployerNature, Industry, JobCategory, Region
-from workflows import services
+from processes.leave import services as leave
+from processes.registration import services as registration
 from workflows.models import TaskScope
 
 GOOD_CREDIT_CODE = "91350100M000100Y43"
@@ -32,14 +33,14 @@ def open_task(graduate, *kinds) -> TaskScope:
 
 def submit(graduate, **overrides):
     task = open_task(graduate, "register", "correct")
-    return services.registration_submit(
+    return registration.registration_submit(
         task_id=task.pk, user=graduate.user, values=employment_values(**overrides)
     )
 
 
 def decide(graduate, user, *, approve=True, reason=""):
     task = open_task(graduate, "college_audit", "university_audit")
-    services.audit_decide(task_id=task.pk, user=user, approve=approve, reason=reason)
+    registration.audit_decide(task_id=task.pk, user=user, approve=approve, reason=reason)
     return task
 
 
@@ -69,7 +70,7 @@ def open_leave_window(university, supervisor, cohort=2026):
 
     from django.utils import timezone
 
-    return services.leave_confirmation_open(
+    return leave.leave_confirmation_open(
         university=university,
         cohort=cohort,
         opens_on=timezone.localdate() - datetime.timedelta(days=1),
@@ -81,10 +82,10 @@ def open_leave_window(university, supervisor, cohort=2026):
 def confirm(graduate, reviewer, *, consent=True, **transfer):
     """Submit archive/hukou details, have them approved, and confirm: returns the confirmation."""
     task = open_task(graduate, "confirm_leave")
-    services.leave_details_submit(
+    leave.leave_details_submit(
         task_id=task.pk, user=graduate.user, values={**TRANSFER_VALUES, **transfer}
     )
     audit = open_task(graduate, "audit_transfer")
-    services.transfer_audit_decide(task_id=audit.pk, user=reviewer, approve=True)
+    leave.transfer_audit_decide(task_id=audit.pk, user=reviewer, approve=True)
     task = open_task(graduate, "confirm_leave")
-    return services.leave_confirm(task_id=task.pk, user=graduate.user, consent=consent)
+    return leave.leave_confirm(task_id=task.pk, user=graduate.user, consent=consent)

@@ -8,12 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from openpyxl import Workbook
 from viewflow.workflow.models import Task
 
-from cases.demo import make_id_number
 from cases.models import CaseEvent, Graduate, GraduateUserObjectPermission
-from cases.roster import RosterValidator, read_table
+from cases.roster_files import RosterValidator, read_table
+from portal.demo.identifiers import make_id_number
+from processes.registration import services as registration
+from processes.registration.flow import RegistrationFlow
 from roles.models import Membership
-from workflows import scope, services
-from workflows.flows import RegistrationFlow
+from workflows import task_rows
 from workflows.models import TaskScope
 
 from ..factories import open_cohort
@@ -83,7 +84,10 @@ def test_each_new_graduate_gets_account_membership_grant_and_event(cohort):
     assert graduate.user.has_perm("cases.view_graduate", graduate)
     assert graduate.events.filter(kind=CaseEvent.Kind.CREATED).count() == 1
     row = TaskScope.objects.get(graduate=graduate)
-    assert row.due_at - row.created_at == scope.sla_due("register", row.created_at) - row.created_at
+    assert (
+        row.due_at - row.created_at
+        == task_rows.sla_due("register", row.created_at) - row.created_at
+    )
 
 
 def test_reimporting_the_same_roster_creates_no_duplicates(uni, supervisor):
@@ -111,7 +115,7 @@ def test_a_changed_row_updates_the_graduate_and_logs_the_change(uni, supervisor)
         "人工智能",
         "13912345678",
     ]
-    result = services.roster_import(
+    result = registration.roster_import(
         university=uni, cohort=2026, rows=validator.parse([header, row]), actor=supervisor
     )
     assert (result.created, result.updated) == (0, 1)
@@ -227,7 +231,7 @@ def test_invalid_rows_are_reported_and_valid_rows_kept(uni, supervisor):
         ["", "", "", "", "", "", "", "", "", ""],  # blank line is skipped
     ]
     table = read_table("roster.xlsx", _xlsx(rows))
-    result = services.roster_import(
+    result = registration.roster_import(
         university=uni,
         cohort=2026,
         rows=RosterValidator(university=uni).parse(table),
@@ -250,7 +254,7 @@ def test_invalid_rows_are_reported_and_valid_rows_kept(uni, supervisor):
 def test_csv_in_gb18030_is_read(uni, supervisor):
     text = "学号,姓名,性别,身份证号,学历层次,院系,专业名称\n2026001,张伟,男,110101199003074258,本科,计算机学院,软件工程\n"
     table = read_table("roster.csv", text.encode("gb18030"))
-    result = services.roster_import(
+    result = registration.roster_import(
         university=uni,
         cohort=2026,
         rows=RosterValidator(university=uni).parse(table),
@@ -261,7 +265,7 @@ def test_csv_in_gb18030_is_read(uni, supervisor):
 
 
 def test_missing_columns_are_refused_as_a_whole(uni):
-    from cases.roster import RosterFileError
+    from cases.roster_files import RosterFileError
 
     with pytest.raises(RosterFileError) as exc:
         RosterValidator(university=uni).parse([["学号", "姓名"], ["1", "张伟"]])

@@ -43,11 +43,11 @@ def world(uni2, other_uni, beijing):
         submit(at_college)
         submit(at_university)
         if university.audit_levels == 2:
-            from workflows import services
+            from processes.registration import services as registration
 
             task = open_task(at_university)
             actor = member("college_reviewer", college=at_university.college)
-            services.audit_decide(task_id=task.pk, user=actor, approve=True)
+            registration.audit_decide(task_id=task.pk, user=actor, approve=True)
         cases[key] = {
             "college": at_college,
             "university": at_university,

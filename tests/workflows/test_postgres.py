@@ -11,6 +11,7 @@ from django.db import connection, connections, transaction
 from django.test import Client
 
 from cases.models import CaseEvent, CaseStatus
+from processes.registration import services as registration
 from workflows import services
 from workflows.models import TaskScope
 from workflows.selectors import InboxFilters, my_tasks, queue_for_user
@@ -55,7 +56,7 @@ def test_two_reviewers_approving_at_once_give_one_completion(uni, supervisor, re
         def run():
             barrier.wait()
             try:
-                services.audit_decide(task_id=task.pk, user=user, approve=True)
+                registration.audit_decide(task_id=task.pk, user=user, approve=True)
                 outcomes[user.pk] = "done"
             except services.TaskNotAvailable as exc:
                 outcomes[user.pk] = str(exc)
@@ -252,7 +253,8 @@ def test_sweep_and_supervision_queries_use_an_index_and_no_sequential_scan(beiji
     from django.utils import timezone
 
     from roles.models import University
-    from workflows import supervision, sweeps
+    from workflows import sweeps
+    from workflows.supervision import selectors as supervision
 
     seeder = member("national_admin")
     total = _seed(

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from cases.models import CaseEvent
 from notifications.models import Notification
-from workflows import services, supervision, sweeps
+from processes.registration import services as registration
+from workflows import services, sweeps
 from workflows.models import TaskScope
+from workflows.supervision import selectors as supervision
 
 from ..factories import member, open_cohort
 from .helpers import open_task, submit
@@ -68,7 +70,7 @@ def test_an_overdue_task_is_escalated_then_reassigned_and_the_new_reviewer_has_i
     assigned = Notification.objects.get(user=reviewer_b, kind="task_assigned")
     assert assigned.url == f"/tasks/{task.pk}/"
     # The new reviewer can decide it.
-    services.audit_decide(task_id=task.pk, user=reviewer_b, approve=True)
+    registration.audit_decide(task_id=task.pk, user=reviewer_b, approve=True)
     graduate.refresh_from_db()
     assert graduate.status == "approved"
 

@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from cases.models import CaseEvent
 from notifications.models import Notification
+from processes.registration import services as registration
+from processes.registration import sweeps as deadline_sweeps
 from workflows import services, sweeps
 from workflows.models import DeadlineNotice, TaskScope
 
@@ -45,7 +47,7 @@ def run_all(now):
     sweeps.overdue_sweep(now=now)
     sweeps.escalation_sweep(now=now)
     sweeps.due_reminder_sweep(now=now)
-    sweeps.registration_deadline_sweep(now=now)
+    deadline_sweeps.registration_deadline_sweep(now=now)
 
 
 def test_an_overdue_claimed_task_is_marked_its_reviewer_told_and_then_escalated(
@@ -100,7 +102,7 @@ def test_sweeps_work_in_batches_and_a_second_run_changes_nothing(cohort, reviewe
         sweeps.overdue_sweep(now=now, batch_size=2)
         sweeps.escalation_sweep(now=now, batch_size=2)
         sweeps.due_reminder_sweep(now=now, batch_size=2)
-        sweeps.registration_deadline_sweep(now=now, batch_size=2)
+        deadline_sweeps.registration_deadline_sweep(now=now, batch_size=2)
         before = snapshot()
         run_all(now)
         assert snapshot() == before
@@ -142,7 +144,7 @@ def test_the_registration_deadline_reminders_and_close_reach_only_unfinished_gra
     finished, returned = cohort[0], cohort[1]
     submit(finished)
     submit(returned)
-    services.audit_decide(
+    registration.audit_decide(
         task_id=open_task(returned).pk, user=reviewer, approve=False, reason="请补充"
     )
     unfinished = [g.user for g in cohort[1:]]  # the returned one must correct: unfinished
@@ -150,26 +152,26 @@ def test_the_registration_deadline_reminders_and_close_reach_only_unfinished_gra
     def at(month, day):
         return datetime.datetime(2026, month, day, 9, 0, tzinfo=SHANGHAI)
 
-    assert sweeps.registration_deadline_sweep(now=at(8, 23)) == []
-    [notice] = sweeps.registration_deadline_sweep(now=at(8, 24))
+    assert deadline_sweeps.registration_deadline_sweep(now=at(8, 23)) == []
+    [notice] = deadline_sweeps.registration_deadline_sweep(now=at(8, 24))
     assert (notice.kind, notice.days_before, notice.recipients) == ("reminder", 7, 5)
-    assert sweeps.registration_deadline_sweep(now=at(8, 25)) == []
+    assert deadline_sweeps.registration_deadline_sweep(now=at(8, 25)) == []
     for user in unfinished:
         assert told(user, "deadline_approaching").get().context["days"] == 7
     assert not told(finished.user, "deadline_approaching").exists()
 
-    [notice] = sweeps.registration_deadline_sweep(now=at(8, 30))
+    [notice] = deadline_sweeps.registration_deadline_sweep(now=at(8, 30))
     assert (notice.days_before, notice.recipients) == (1, 5)
-    assert sweeps.registration_deadline_sweep(now=at(8, 31)) == []
+    assert deadline_sweeps.registration_deadline_sweep(now=at(8, 31)) == []
 
-    [closed] = sweeps.registration_deadline_sweep(now=at(9, 1))
+    [closed] = deadline_sweeps.registration_deadline_sweep(now=at(9, 1))
     assert (closed.kind, closed.recipients, closed.deadline) == (
         "closed",
         5,
         datetime.date(2026, 8, 31),
     )
     before = snapshot()
-    assert sweeps.registration_deadline_sweep(now=at(9, 2)) == []
+    assert deadline_sweeps.registration_deadline_sweep(now=at(9, 2)) == []
     assert snapshot() == before
     message = told(returned.user, "changes_closed").get()
     assert "2026-08-31" in message.text
@@ -184,12 +186,12 @@ def test_each_university_cohort_follows_its_own_deadline(cohort, other_cohort):
         year=2026,
         changes_close_on=datetime.date(2026, 9, 15),
     )
-    sent = sweeps.registration_deadline_sweep(
+    sent = deadline_sweeps.registration_deadline_sweep(
         now=datetime.datetime(2026, 9, 1, 9, 0, tzinfo=SHANGHAI)
     )
     assert [(n.university_id, n.kind) for n in sent] == [(cohort[0].university_id, "closed")]
     assert not told(other_cohort[0].user, "changes_closed").exists()
-    [reminder] = sweeps.registration_deadline_sweep(
+    [reminder] = deadline_sweeps.registration_deadline_sweep(
         now=datetime.datetime(2026, 9, 8, 9, 0, tzinfo=SHANGHAI)
     )
     assert (reminder.university_id, reminder.kind, reminder.days_before) == (
@@ -200,7 +202,7 @@ def test_each_university_cohort_follows_its_own_deadline(cohort, other_cohort):
 
 
 def test_a_deadline_reminder_missed_entirely_is_replaced_by_the_nearest(cohort, settings):
-    [notice] = sweeps.registration_deadline_sweep(
+    [notice] = deadline_sweeps.registration_deadline_sweep(
         now=datetime.datetime(2026, 8, 31, 8, 0, tzinfo=SHANGHAI)
     )
     assert (notice.days_before, notice.recipients) == (1, 6)

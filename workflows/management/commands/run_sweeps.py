@@ -14,20 +14,10 @@ from django.core.management.base import BaseCommand
 
 from notifications.services import notifications_relay
 from workflows import sweeps
-from workflows.services import leave_confirmation_open_due
+from workflows.registry import registry
 
-
-def _deadline() -> str:
-    notices = sweeps.registration_deadline_sweep()
-    if not notices:
-        return "nothing to send"
-    return "; ".join(
-        f"{n.get_kind_display()} ({n.university_id}/{n.cohort}): {n.recipients} graduate(s) told"
-        for n in notices
-    )
-
-
-SWEEPS = {
+# The engine's sweeps, then each process's (its registry entry's), then the notification relay.
+ENGINE_SWEEPS = {
     "timers": lambda: (
         "{timers} timer(s) fired, {starts} start(s), {conditions} condition(s)".format(
             **sweeps.workflow_timers_fire()
@@ -36,10 +26,15 @@ SWEEPS = {
     "overdue": lambda: f"{sweeps.overdue_sweep()} task(s) marked overdue",
     "escalations": lambda: f"{sweeps.escalation_sweep()} task(s) escalated",
     "reminders": lambda: f"{sweeps.due_reminder_sweep()} due-date reminder(s) sent",
-    "deadline": _deadline,
-    "leave": lambda: f"{leave_confirmation_open_due()} leave-time confirmation task(s) opened",
-    "relay": lambda: f"{notifications_relay()} unsent notification(s) queued again",
 }
+
+
+def all_sweeps() -> dict:
+    return {
+        **ENGINE_SWEEPS,
+        **registry.sweeps(),
+        "relay": lambda: f"{notifications_relay()} unsent notification(s) queued again",
+    }
 
 
 class Command(BaseCommand):
@@ -48,15 +43,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--only", nargs="+", choices=list(SWEEPS), help="run only these")
+        parser.add_argument("--only", nargs="+", choices=list(all_sweeps()), help="run only these")
         parser.add_argument(
             "--every", type=int, metavar="SECONDS", help="repeat every SECONDS until stopped"
         )
 
     def handle(self, *args, only=None, every=None, **options):
+        sweeps_by_name = all_sweeps()
         while True:
-            for name in only or SWEEPS:
-                self.stdout.write(f"{name}: {SWEEPS[name]()}")
+            for name in only or sweeps_by_name:
+                self.stdout.write(f"{name}: {sweeps_by_name[name]()}")
             if not every:
                 return
             time.sleep(every)

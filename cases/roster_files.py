@@ -1,0 +1,451 @@
+"""Reading and validating a graduating cohort's roster (CSV or XLSX).
+
+Rows are validated one by one; an invalid row is reported with its row number,
+column and reason, and never stops the valid rows. Nothing here writes.
+"""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+from core.validators import (
+    id_number_gender,
+    normalise_credit_code,
+    normalise_id_number,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+)
+
+from .models import (
+    EducationLevel,
+    EmployerNature,
+    Gender,
+    Industry,
+    JobCategory,
+    Region,
+    TrainingMode,
+)
+from .selectors import categories_for_cohort
+
+# (field, header in the file, required)
+COLUMNS = [
+    ("student_no", "学号", True),
+    ("name", "姓名", True),
+    ("gender", "性别", True),
+    ("id_number", "身份证号", True),
+    ("education_level", "学历层次", True),
+    ("college", "院系", True),
+    ("major_code", "专业代码", False),
+    ("major_name", "专业名称", True),
+    ("origin_region", "生源地代码", False),
+    ("enrolled_on", "入学年月", False),
+    ("graduation_date", "毕业日期", False),
+    ("training_mode", "培养方式", False),
+    ("targeted_employer_name", "定向单位", False),
+    ("targeted_credit_code", "定向单位统一社会信用代码", False),
+    ("targeted_region", "定向地区代码", False),
+    ("agreement_no", "协议编号", False),
+    ("is_incomplete", "结业生", False),
+    ("mobile", "手机号码", False),
+]
+HEADER_TO_FIELD = {header: name for name, header, _required in COLUMNS}
+FIELD_TO_HEADER = {name: header for name, header, _required in COLUMNS}
+
+SAMPLE_ROW = [
+    "2026010001",
+    "李红",
+    "女",
+    "11010519491231002X",
+    "本科",
+    "计算机学院",
+    "080901",
+    "计算机科学与技术",
+    "110100",
+    "2022-09",
+    "2026-06-30",
+    "非定向",
+    "",
+    "",
+    "",
+    "",
+    "否",
+    "13800138000",
+]
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read (format, encoding, missing columns)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def template_xlsx() -> bytes:
+    """The roster template to download: the headers and one sample row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "roster"
+    sheet.append([header for _name, header, _required in COLUMNS])
+    sheet.append(SAMPLE_ROW)
+    for cell in sheet[1]:
+        cell.number_format = "@"
+    for column in sheet.columns:
+        for cell in column:
+            cell.number_format = "@"  # text, so ID numbers keep all 18 digits
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_csv() -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([header for _name, header, _required in COLUMNS])
+    writer.writerow(SAMPLE_ROW)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def read_table(filename: str, content: bytes) -> list[list]:
+    """The rows of an uploaded CSV or XLSX file, header first."""
+    name = filename.lower()
+    if content[:2] == b"PK" or name.endswith(".xlsx"):
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise RosterFileError(_("The file is not a readable XLSX workbook.")) from exc
+        sheet = workbook.worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+        return rows
+    if name.endswith(".csv") or name.endswith(".txt"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return list(csv.reader(io.StringIO(text)))
+        raise RosterFileError(_("The CSV file is neither UTF-8 nor GB18030 encoded."))
+    raise RosterFileError(_("Upload a CSV or XLSX file."))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _parse_date(text: str, *, month_only: bool = False) -> datetime.date:
+    text = text.replace("/", "-").replace(".", "-")
+    match = re.fullmatch(r"(\d{4})-?(\d{1,2})(?:-?(\d{1,2}))?", text)
+    if not match:
+        raise ValueError
+    year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+    if month_only:
+        day = 1
+    return datetime.date(year, month, day)
+
+
+_CHOICE_LOOKUP = {
+    "gender": {str(label): value for value, label in Gender.choices},
+    "education_level": {str(label): value for value, label in EducationLevel.choices},
+    "training_mode": {str(label): value for value, label in TrainingMode.choices},
+}
+
+
+class RosterValidator:
+    """Validates rows against one university's colleges and the region table."""
+
+    def __init__(self, *, university):
+        self.university = university
+        colleges = list(university.colleges.all())
+        self.colleges = {c.name: c for c in colleges} | {c.code: c for c in colleges}
+        self.regions = dict(Region.objects.values_list("code", "id"))
+
+    def header_map(self, header: list) -> dict[int, str]:
+        mapping = {}
+        for index, cell in enumerate(header):
+            name = HEADER_TO_FIELD.get(_text(cell))
+            if name:
+                mapping[index] = name
+        missing = [
+            header
+            for name, header, required in COLUMNS
+            if required and name not in mapping.values()
+        ]
+        if missing:
+            raise RosterFileError(
+                _("The file lacks the required columns: %(cols)s. Download the template.")
+                % {"cols": "、".join(missing)}
+            )
+        return mapping
+
+    def parse(self, table: list[list]) -> list[ParsedRow]:
+        if not table:
+            raise RosterFileError(_("The file is empty."))
+        mapping = self.header_map(table[0])
+        parsed, seen_numbers, seen_ids = [], {}, {}
+        for offset, raw in enumerate(table[1:], start=2):
+            cells = {name: _text(raw[i]) if i < len(raw) else "" for i, name in mapping.items()}
+            if not any(cells.values()):
+                continue  # blank line
+            row = self.validate(offset, cells)
+            number, id_number = row.values.get("student_no"), row.values.get("id_number")
+            if number and number in seen_numbers:
+                row.errors.append(
+                    RowError(
+                        offset,
+                        "学号",
+                        _("Duplicate of row %(row)d in this file.") % {"row": seen_numbers[number]},
+                    )
+                )
+            elif number:
+                seen_numbers[number] = offset
+            if id_number and id_number in seen_ids:
+                row.errors.append(
+                    RowError(
+                        offset,
+                        "身份证号",
+                        _("Duplicate of row %(row)d in this file.") % {"row": seen_ids[id_number]},
+                    )
+                )
+            elif id_number:
+                seen_ids[id_number] = offset
+            parsed.append(row)
+        return parsed
+
+    def validate(self, row_no: int, cells: dict) -> ParsedRow:
+        row = ParsedRow(row=row_no)
+        values = row.values
+
+        def error(name, message):
+            row.errors.append(RowError(row_no, FIELD_TO_HEADER[name], str(message)))
+
+        for name, _header, required in COLUMNS:
+            if required and not cells.get(name):
+                error(name, _("This column is required."))
+
+        number = cells.get("student_no", "")
+        if number and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", number):
+            error(
+                "student_no",
+                _("A student number has 1–32 letters, digits, hyphens or underscores."),
+            )
+        elif number:
+            values["student_no"] = number
+        if cells.get("name"):
+            values["name"] = cells["name"][:50]
+        for name in ("gender", "education_level", "training_mode"):
+            text = cells.get(name, "")
+            if not text:
+                continue
+            value = _CHOICE_LOOKUP[name].get(text)
+            if value is None:
+                allowed = "、".join(_CHOICE_LOOKUP[name])
+                error(
+                    name,
+                    _("“%(value)s” is not one of: %(allowed)s.")
+                    % {"value": text, "allowed": allowed},
+                )
+            else:
+                values[name] = value
+        id_number = normalise_id_number(cells.get("id_number", ""))
+        if id_number:
+            try:
+                validate_id_number(id_number)
+            except ValidationError as exc:
+                error("id_number", exc.messages[0])
+            else:
+                values["id_number"] = id_number
+                if values.get("gender") and id_number_gender(id_number) != values["gender"]:
+                    error("gender", _("The gender does not match the ID number."))
+        college = cells.get("college", "")
+        if college:
+            if college in self.colleges:
+                values["college"] = self.colleges[college]
+            else:
+                error(
+                    "college",
+                    _(
+                        "No college “%(name)s” in this university; add it in the admin or check the spelling."
+                    )
+                    % {"name": college},
+                )
+        values["major_code"] = cells.get("major_code", "")[:16]
+        if cells.get("major_name"):
+            values["major_name"] = cells["major_name"][:100]
+        for name in ("origin_region", "targeted_region"):
+            code = cells.get(name, "")
+            if code:
+                if code in self.regions:
+                    values[name + "_id"] = self.regions[code]
+                else:
+                    error(name, _("“%(code)s” is not a GB/T 2260 region code.") % {"code": code})
+        for name, month_only in (("enrolled_on", True), ("graduation_date", False)):
+            text = cells.get(name, "")
+            if text:
+                try:
+                    values[name] = _parse_date(text, month_only=month_only)
+                except ValueError:
+                    error(
+                        name,
+                        _("“%(value)s” is not a date (use YYYY-MM-DD, or YYYY-MM for a month).")
+                        % {"value": text},
+                    )
+        values.setdefault("training_mode", TrainingMode.NON_TARGETED)
+        credit = normalise_credit_code(cells.get("targeted_credit_code", ""))
+        if credit:
+            try:
+                validate_credit_code(credit)
+            except ValidationError as exc:
+                error("targeted_credit_code", exc.messages[0])
+            else:
+                values["targeted_credit_code"] = credit
+        values["targeted_employer_name"] = cells.get("targeted_employer_name", "")[:100]
+        values["agreement_no"] = cells.get("agreement_no", "")[:50]
+        if values["training_mode"] != TrainingMode.NON_TARGETED:
+            if not values["agreement_no"]:
+                error(
+                    "agreement_no",
+                    _("A targeted or commissioned graduate needs the agreement number."),
+                )
+            if not (credit or cells.get("targeted_region")):
+                error(
+                    "targeted_credit_code",
+                    _("A targeted agreement names an employer (credit code) or a region."),
+                )
+        incomplete = cells.get("is_incomplete", "")
+        if incomplete in ("", "否", "0", "N", "n"):
+            values["is_incomplete"] = False
+        elif incomplete in ("是", "1", "Y", "y"):
+            values["is_incomplete"] = True
+        else:
+            error("is_incomplete", _("Write 是 or 否."))
+        mobile = cells.get("mobile", "")
+        if mobile:
+            try:
+                validate_mobile(mobile)
+            except ValidationError as exc:
+                error("mobile", exc.messages[0])
+            else:
+                values["mobile"] = mobile
+        else:
+            values["mobile"] = ""
+        return row
+
+
+# --- Destinations already reported by a province ---------------------------------------
+
+REPORTED_COLUMNS = [
+    ("student_no", "学号", True),
+    ("category", "毕业去向代码", True),
+    ("employer_name", "单位名称", False),
+    ("employer_credit_code", "统一社会信用代码", False),
+    ("employer_nature", "单位性质代码", False),
+    ("employer_industry", "单位行业代码", False),
+    ("employer_region", "单位所在地代码", False),
+    ("job_category", "工作职位类别代码", False),
+    ("signed_on", "签约日期", False),
+    ("study_institution", "升学院校", False),
+    ("foreign_institution", "留学院校外文名称", False),
+]
+
+
+def parse_reported(table: list[list], *, cohort: int) -> tuple[list[dict], list[RowError]]:
+    """Rows of reported destinations: ({"row", "student_no", "values"}, errors). Codes are
+    resolved against the code tables; the category's required fields are checked later,
+    by the model, when the version is written."""
+    if not table:
+        raise RosterFileError(_("The file is empty."))
+    headers = {_text(cell): i for i, cell in enumerate(table[0])}
+    missing = [h for _n, h, required in REPORTED_COLUMNS if required and h not in headers]
+    if missing:
+        raise RosterFileError(
+            _("The file lacks the required columns: %(cols)s. Download the template.")
+            % {"cols": "、".join(missing)}
+        )
+    lookups = {
+        "category": {c.code: c for c in categories_for_cohort(cohort)},
+        "employer_nature": {c.code: c for c in EmployerNature.objects.all()},
+        "employer_industry": {c.code: c for c in Industry.objects.all()},
+        "employer_region": {
+            c.code: c for c in Region.objects.filter(level=Region.Level.PREFECTURE)
+        },
+        "job_category": {c.code: c for c in JobCategory.objects.all()},
+    }
+    rows, errors = [], []
+    for number, raw in enumerate(table[1:], start=2):
+        cells = {
+            name: _text(raw[headers[h]]) if h in headers and headers[h] < len(raw) else ""
+            for name, h, _r in REPORTED_COLUMNS
+        }
+        if not any(cells.values()):
+            continue
+        values, problems = {}, []
+        for name, header, required in REPORTED_COLUMNS[1:]:
+            text = cells[name]
+            if not text:
+                if required:
+                    problems.append(RowError(number, header, _("This column is required.")))
+                continue
+            if name in lookups:
+                if text not in lookups[name]:
+                    problems.append(
+                        RowError(
+                            number, header, _("“%(value)s” is not a known code.") % {"value": text}
+                        )
+                    )
+                else:
+                    values[name] = lookups[name][text]
+            elif name == "signed_on":
+                try:
+                    values[name] = _parse_date(text)
+                except ValueError:
+                    problems.append(
+                        RowError(
+                            number,
+                            header,
+                            _("“%(value)s” is not a date (use YYYY-MM-DD, or YYYY-MM for a month).")
+                            % {"value": text},
+                        )
+                    )
+            elif name == "employer_credit_code":
+                code = normalise_credit_code(text)
+                try:
+                    validate_credit_code(code)
+                except ValidationError as exc:
+                    problems.append(RowError(number, header, exc.messages[0]))
+                else:
+                    values[name] = code
+            else:
+                values[name] = text
+        if not cells["student_no"]:
+            problems.append(RowError(number, "学号", _("This column is required.")))
+        if problems:
+            errors.extend(problems)
+        else:
+            rows.append({"row": number, "student_no": cells["student_no"], "values": values})
+    return rows, errors

@@ -1,0 +1,155 @@
+"""Change requests' pages: the graduate's request, its audit, and the late correction a
+university supervisor records after the change deadline."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import selectors as case_selectors
+from cases import services as case_services
+from cases.display import versions_compare
+from cases.forms import RegistrationForm, required_map
+from cases.models import CaseStatus, ChangeRequest
+from roles.decorators import role_required
+from roles.models import Role
+from roles.scope import scope_for_user
+from workflows.pages import decision_page
+
+from . import services
+from .forms import ChangeDecisionForm, ChangeRequestForm, LateCorrectionForm
+
+
+def change_audit_task(request, row):
+    return decision_page(
+        request,
+        row,
+        decide=services.change_audit_decide,
+        template="changes/change_audit.html",
+        extra=_change_context,
+        form_class=ChangeDecisionForm,
+    )
+
+
+def _change_context(graduate) -> dict:
+    change = (
+        graduate.change_requests.filter(status=ChangeRequest.Status.PENDING)
+        .select_related("proposed")
+        .first()
+    )
+    if change is None:
+        return {}
+    return {
+        "change": change,
+        "change_comparison": versions_compare(change.proposed, graduate.current_registration)
+        if change.proposed_id
+        else [],
+        "evidence": change.evidence.all(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def change_request_page(request, graduate_id):
+    """The graduate requests a change or a void of their approved registration."""
+    graduate = case_selectors.case_for_user(request.user, graduate_id)
+    if graduate.user_id != request.user.pk:
+        raise PermissionDenied
+    blocked = None
+    if not case_services.changes_open(graduate):
+        blocked = _(
+            "Changes closed on %(date)s (Beijing time), as the notice requires registered destinations to be "
+            "updated before 31 August. If your destination is wrong, ask your university: it can record a "
+            "late correction."
+        ) % {"date": case_services.change_deadline(graduate).isoformat()}
+    elif graduate.status != CaseStatus.APPROVED:
+        blocked = _("Only an approved registration can be changed; finish the registration first.")
+    elif graduate.change_requests.filter(status=ChangeRequest.Status.PENDING).exists():
+        blocked = _("A change request of yours is already waiting for audit.")
+    if blocked:
+        return render(
+            request, "changes/change_request.html", {"graduate": graduate, "blocked": blocked}
+        )
+    meta = ChangeRequestForm(request.POST or None, request.FILES or None)
+    form = RegistrationForm(
+        request.POST or None,
+        cohort=graduate.cohort,
+        initial=RegistrationForm.initial_from(graduate.current_registration),
+    )
+    if request.method == "POST":
+        void = request.POST.get("kind") == "void"
+        if meta.is_valid() and (void or form.is_valid()):
+            try:
+                services.change_request_submit(
+                    graduate=graduate,
+                    user=request.user,
+                    kind=meta.cleaned_data["kind"],
+                    values=None if void else form.values(),
+                    reason=meta.cleaned_data["reason"],
+                    uploads=meta.cleaned_data["evidence"],
+                )
+            except case_services.ChangeNotAllowed as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Change requested. Your university will audit it."))
+                return redirect("portal:case", graduate_id=graduate.pk)
+        else:
+            messages.error(
+                request, _("Please correct the fields marked below; nothing you typed was lost.")
+            )
+    return render(
+        request,
+        "changes/change_request.html",
+        {
+            "graduate": graduate,
+            "form": form,
+            "meta": meta,
+            "required_map": required_map(graduate.cohort),
+            "deadline": case_services.change_deadline(graduate),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.UNIVERSITY_SUPERVISOR)
+def late_correction_page(request, graduate_id):
+    """After the deadline, the university supervisor records a correction, flagged late."""
+    graduate = case_selectors.case_for_user(request.user, graduate_id)
+    if not scope_for_user(request.user).supervises(graduate.university_id):
+        raise PermissionDenied
+    meta = LateCorrectionForm(request.POST or None)
+    form = RegistrationForm(
+        request.POST or None,
+        cohort=graduate.cohort,
+        initial=RegistrationForm.initial_from(graduate.current_registration),
+    )
+    if request.method == "POST":
+        if meta.is_valid() and form.is_valid():
+            try:
+                services.late_correction_submit(
+                    graduate=graduate,
+                    user=request.user,
+                    values=form.values(),
+                    reason=meta.cleaned_data["reason"],
+                )
+            except case_services.ChangeNotAllowed as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Late correction recorded; it is flagged as late."))
+                return redirect("portal:case", graduate_id=graduate.pk)
+        else:
+            messages.error(
+                request, _("Please correct the fields marked below; nothing you typed was lost.")
+            )
+    return render(
+        request,
+        "changes/late_correction.html",
+        {
+            "graduate": graduate,
+            "form": form,
+            "meta": meta,
+            "required_map": required_map(graduate.cohort),
+        },
+    )

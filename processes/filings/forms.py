@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import cohort_choices
+
+
+class FilingSubmitForm(forms.Form):
+    university = forms.IntegerField(widget=forms.HiddenInput)
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort (graduation year)"), coerce=int, choices=cohort_choices
+    )
+    note = forms.CharField(
+        label=_("Remarks (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReportSubmitForm(forms.Form):
+    province = forms.IntegerField(widget=forms.HiddenInput)
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort (graduation year)"), coerce=int, choices=cohort_choices
+    )
+    note = forms.CharField(
+        label=_("Remarks (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FilingPeriodForm(forms.Form):
+    province = forms.IntegerField(widget=forms.HiddenInput)
+    cohort = forms.TypedChoiceField(label=_("Cohort"), coerce=int, choices=cohort_choices)
+    due_on = forms.DateField(
+        label=_("Filing due on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ResubmitForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was fixed (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, approve_label, refuse_label, reason_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [("approve", approve_label), ("return", refuse_label)]
+        self.fields["reason"].label = reason_label
+        self.refuse_label = refuse_label
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say what must be fixed."))
+        return data

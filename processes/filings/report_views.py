@@ -1,0 +1,204 @@
+"""The provincial report pages (省级上报): the reports of the nation or of a province, a
+report's submission, and a report with its versions and figures."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.figures import requested_cohort
+from core.forms import cohort_choices
+from core.http import query_string
+from core.tables import Table, export
+from roles.decorators import role_required
+from roles.models import Province, Role, University
+from roles.scope import scope_for_user
+from roles.selectors import province_for_user
+from workflows.selectors import org_tasks_for_user
+
+from . import selectors, services
+from .flow import REPORT_KINDS
+from .forms import ReportSubmitForm
+from .models import Filing, ProvincialReport
+from .tables import report_table, versions_table
+
+
+@role_required(Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
+def reports_home(request):
+    scope = scope_for_user(request.user)
+    monitored = sorted(scope.ids(Role.PROVINCIAL_MONITOR))
+    if monitored and not scope.national:
+        return redirect("filings:province_reports", province_id=monitored[0])
+    cohort = requested_cohort(request)
+    reports = {
+        r.province_id: r
+        for r in ProvincialReport.objects.filter(cohort=cohort).select_related(
+            "current_version", "accepted_version"
+        )
+    }
+    table = Table(
+        key="reports",
+        title=_("Provincial reports"),
+        headers=[
+            _("Province"),
+            _("State"),
+            _("Version"),
+            _("Universities"),
+            _("Graduates"),
+            _("Accepted version"),
+        ],
+        testid="reports",
+    )
+    for province in Province.objects.order_by("code"):
+        report = reports.get(province.pk)
+        version = report.current_version if report else None
+        table.append(
+            [
+                province.name,
+                report.get_status_display() if report else _("not submitted"),
+                version.number if version else "",
+                version.universities_total if version else "",
+                version.total if version else "",
+                report.accepted_version.number if report and report.accepted_version else "",
+            ],
+            url=reverse("filings:report", args=[report.pk]) if report else "",
+        )
+    response = export(request, [table], filename=f"reports-{cohort}")
+    if response is not None:
+        return response
+    return render(
+        request,
+        "filings/reports_national.html",
+        {
+            "table": table,
+            "cohort": cohort,
+            "cohorts": cohort_choices(),
+            "query": query_string(cohort=cohort),
+        },
+    )
+
+
+@login_required
+def province_reports(request, province_id):
+    province = province_for_user(request.user, province_id)
+    scope = scope_for_user(request.user)
+    reports = list(
+        ProvincialReport.objects.filter(province=province)
+        .select_related("current_version", "accepted_version")
+        .order_by("-cohort")
+    )
+    open_tasks = {
+        row.subject_id: row
+        for row in org_tasks_for_user(request.user).filter(
+            kind__in=REPORT_KINDS, subject_id__in=[r.pk for r in reports]
+        )
+    }
+    filed = dict(
+        Filing.objects.filter(province=province, filed_version__isnull=False)
+        .values_list("cohort")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    table = Table(
+        key="reports",
+        title=_("Provincial reports"),
+        headers=[
+            _("Cohort"),
+            _("State"),
+            _("Version"),
+            _("Universities"),
+            _("Graduates"),
+            _("Accepted version"),
+        ],
+    )
+    for r in reports:
+        table.append(
+            [
+                r.cohort,
+                r.get_status_display(),
+                r.current_version.number if r.current_version else "",
+                r.current_version.universities_total if r.current_version else "",
+                r.current_version.total if r.current_version else "",
+                r.accepted_version.number if r.accepted_version else "",
+            ]
+        )
+    response = export(request, [table], filename=f"reports-{province.code}")
+    if response is not None:
+        return response
+    return render(
+        request,
+        "filings/province_reports.html",
+        {
+            "province": province,
+            "reports": [(r, open_tasks.get(r.pk)) for r in reports],
+            "filed": sorted(filed.items(), reverse=True),
+            "universities": University.objects.filter(province=province).count(),
+            "can_submit": province.pk in scope.ids(Role.PROVINCIAL_MONITOR),
+            "form": ReportSubmitForm(initial={"province": province.pk}),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.PROVINCIAL_MONITOR)
+def report_submit_page(request):
+    form = ReportSubmitForm(request.POST)
+    scope = scope_for_user(request.user)
+    if not form.is_valid() or form.cleaned_data["province"] not in scope.ids(
+        Role.PROVINCIAL_MONITOR
+    ):
+        raise PermissionDenied
+    province = Province.objects.get(pk=form.cleaned_data["province"])
+    try:
+        report = services.report_submit(
+            province=province,
+            cohort=form.cleaned_data["cohort"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except services.ReportingNotPossible as exc:
+        messages.error(request, str(exc))
+        return redirect("filings:province_reports", province_id=province.pk)
+    messages.success(request, _("Report submitted to the Ministry."))
+    return redirect("filings:report", report_id=report.pk)
+
+
+@login_required
+def report_detail(request, report_id):
+    report = selectors.report_for_user(request.user, report_id)
+    versions = list(report.versions.select_related("submitted_by", "decided_by"))
+    wanted = request.GET.get("version", "")
+    version = next((v for v in versions if str(v.number) == wanted), report.current_version)
+    if version is None:
+        raise Http404
+    table, total = report_table(version)
+    response = export(
+        request,
+        [table, versions_table(versions)],
+        filename=f"report-{report.province.code}-{report.cohort}-v{version.number}",
+    )
+    if response is not None:
+        return response
+    return render(
+        request,
+        "filings/report_detail.html",
+        {
+            "report": report,
+            "versions": versions,
+            "version": version,
+            "table": table,
+            "total": total,
+            "query": query_string(version=version.number),
+            "tasks": org_tasks_for_user(request.user).filter(
+                kind__in=REPORT_KINDS, subject_id=report.pk
+            ),
+        },
+    )
+
+
+# --- Tasks ---------------------------------------------------------------------------------------------

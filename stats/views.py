@@ -1,0 +1,236 @@
+"""The statistics pages: the dashboard of each level (nation, province, university) with its
+charts and tables, every table also its XLSX export (``?format=xlsx&table=…``), and the full
+recomputation with its progress."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.figures import category_table, figures_table, requested_cohort
+from core.forms import cohort_choices
+from core.http import int_or_404, query_string
+from core.tables import export
+from processes.filings.models import Filing, ProvincialReport, ReportStatus
+from roles.decorators import role_required
+from roles.models import Role
+from roles.scope import UNIVERSITY_READERS, scope_for_user
+from roles.selectors import province_for_user, university_for_user
+
+from . import charts, selectors, services
+from .models import StatisticsJob
+
+SOURCES = ("live", "reported")
+
+
+@login_required
+def statistics_home(request):
+    """The dashboard of the user's level."""
+    scope = scope_for_user(request.user)
+    if scope.national:
+        return redirect("stats:national")
+    provinces = sorted(scope.ids(Role.PROVINCIAL_MONITOR))
+    if provinces:
+        return redirect("stats:province", province_id=provinces[0])
+    for role in UNIVERSITY_READERS:
+        if scope.ids(role):
+            return redirect("stats:university", university_id=sorted(scope.ids(role))[0])
+    raise PermissionDenied
+
+
+def _charts(d: selectors.Dashboard, labels: list[str]) -> list:
+    """Employment rate by group, destination classes by group, approved by category."""
+    shown = [(label, f) for label, (_obj, f) in zip(labels, d.groups, strict=True) if f.total]
+    out = [
+        charts.bar_chart(
+            [
+                (label, (f.employment_rate or 0) * 100, f"{(f.employment_rate or 0):.1%}")
+                for label, f in shown
+            ],
+            title=_("Employment rate (总数−70−71−72)"),
+            testid="chart-employment",
+        ),
+        charts.stacked_chart(
+            [
+                (
+                    label,
+                    [
+                        f.employed_class,
+                        f.further_study_class,
+                        f.not_employed_class,
+                        f.without_destination,
+                    ],
+                )
+                for label, f in shown
+            ],
+            series=[
+                (_("employed"), charts.CLASS_COLOURS["employed"]),
+                (_("further study"), charts.CLASS_COLOURS["further_study"]),
+                (_("not employed"), charts.CLASS_COLOURS["not_employed"]),
+                (_("no approved destination"), charts.CLASS_COLOURS[""]),
+            ],
+            title=_("Destinations by class"),
+            testid="chart-classes",
+        ),
+        charts.bar_chart(
+            [(f"{code} {name}", n, str(n)) for code, name, _k, n in d.categories if n],
+            title=_("Approved registrations by destination category"),
+            testid="chart-categories",
+        ),
+    ]
+    return out
+
+
+def _dashboard_page(request, d: selectors.Dashboard, *, group_header, link, filename, extra):
+    labels = [str(getattr(obj, "name", obj)) for obj, _f in d.groups]
+    tables = [
+        figures_table(
+            "groups",
+            _("By %(group)s") % {"group": group_header},
+            group_header,
+            [(label, link(obj), f) for label, (obj, f) in zip(labels, d.groups, strict=True)],
+            d.total,
+        ),
+        figures_table(
+            "levels",
+            _("By education level"),
+            _("Education level"),
+            [(label, "", f) for _v, label, f in d.levels],
+            d.total,
+        ),
+        category_table("categories", _("By destination category"), d.categories, d.total.approved),
+    ]
+    response = export(request, tables, filename=filename)
+    if response is not None:
+        return response
+    query = request.GET.copy()
+    for key in ("format", "table"):
+        query.pop(key, None)
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            "d": d,
+            "tables": tables,
+            "charts": _charts(d, labels),
+            "query": query.urlencode(),
+            "cohorts": cohort_choices(),
+            "sources": [("live", _("live figures")), ("reported", _("accepted reports"))],
+            **extra,
+        },
+    )
+
+
+def _source(request, default: str) -> str:
+    value = request.GET.get("source", default)
+    return value if value in SOURCES else default
+
+
+@role_required(Role.NATIONAL_ADMIN)
+def national_dashboard(request):
+    cohort = requested_cohort(request)
+    source = _source(request, "reported")
+    d = selectors.dashboard("nation", cohort=cohort, source=source)
+    return _dashboard_page(
+        request,
+        d,
+        group_header=_("Province"),
+        link=lambda p: (
+            reverse("stats:province", args=[p.pk])
+            + "?"
+            + query_string(cohort=cohort, source=source)
+        ),
+        filename=f"national-{cohort}-{source}",
+        extra={
+            "title": _("National statistics"),
+            "job": StatisticsJob.objects.first(),
+            "reports": [
+                (dict(ReportStatus.choices)[status], n)
+                for status, n in ProvincialReport.objects.filter(cohort=cohort)
+                .values_list("status")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ],
+        },
+    )
+
+
+@login_required
+def province_dashboard(request, province_id):
+    province = province_for_user(request.user, province_id)
+    cohort = requested_cohort(request, province_id=province.pk)
+    source = _source(request, "live")
+    d = selectors.dashboard("province", cohort=cohort, source=source, province=province)
+    report = ProvincialReport.objects.filter(province=province, cohort=cohort).first()
+    return _dashboard_page(
+        request,
+        d,
+        group_header=_("University"),
+        link=lambda u: (
+            reverse("stats:university", args=[u.pk])
+            + "?"
+            + query_string(cohort=cohort, source=source)
+        ),
+        filename=f"province-{province.code}-{cohort}-{source}",
+        extra={
+            "title": _("%(province)s statistics") % {"province": province.name},
+            "report": report,
+            "up": reverse("stats:national") + "?" + query_string(cohort=cohort, source=source)
+            if scope_for_user(request.user).national
+            else "",
+        },
+    )
+
+
+@login_required
+def university_dashboard(request, university_id):
+    university = university_for_user(request.user, university_id)
+    cohort = requested_cohort(
+        request, province_id=university.province_id, university_id=university.pk
+    )
+    source = _source(request, "live")
+    d = selectors.dashboard("university", cohort=cohort, source=source, university=university)
+    scope = scope_for_user(request.user)
+    up = ""
+    if scope.national or university.province_id in scope.ids(Role.PROVINCIAL_MONITOR):
+        up = (
+            reverse("stats:province", args=[university.province_id])
+            + "?"
+            + query_string(cohort=cohort, source=source)
+        )
+    return _dashboard_page(
+        request,
+        d,
+        group_header=_("College"),
+        link=lambda _c: "",
+        filename=f"university-{university.code}-{cohort}-{source}",
+        extra={
+            "title": _("%(university)s statistics") % {"university": university.name},
+            "filing": Filing.objects.filter(university=university, cohort=cohort).first(),
+            "up": up,
+        },
+    )
+
+
+# --- Full recomputation -----------------------------------------------------------------------------
+
+
+@require_POST
+@role_required(Role.NATIONAL_ADMIN)
+def recompute_page(request):
+    job = services.statistics_job_create(actor=request.user)
+    messages.success(request, _("The recomputation has started."))
+    return redirect("stats:job", job_id=job.pk)
+
+
+@role_required(Role.NATIONAL_ADMIN)
+def job_detail(request, job_id):
+    job = StatisticsJob.objects.filter(pk=int_or_404(job_id)).first()
+    if job is None:
+        raise Http404
+    return render(request, "stats/job.html", {"job": job})
