@@ -15,7 +15,7 @@ from cases import services as case_services
 from cases.models import Graduate
 from core.masking import mask_id_number, mask_mobile
 from roles.models import Role, University
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 from sync import inbound
 from sync.models import EventResult, SyncedCase
 from sync.state import digest, groups_summary, states_for

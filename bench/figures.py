@@ -20,7 +20,7 @@ from processes.registration import services as registration
 from processes.registration.flow import RegistrationFlow
 from roles import services as role_services
 from roles.models import College, Membership, University
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 from verification import services as verification_services
 from verification.models import Confirmation
 from workflows import services

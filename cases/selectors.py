@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from roles import permissions
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 
 from .models import (
     CaseEvent,

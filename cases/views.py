@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 from core.http import client_ip
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 from roles.selectors import colleges_in_scope
 
 from . import selectors, services

@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from portal import views as portal_views
 
@@ -24,6 +25,11 @@ urlpatterns = [
     path("", include("verification.urls")),
     path("api/v1/", include("api.urls")),
     path("sync/", include("sync.urls")),
+    # The statistics jobs' admin pages were the reporting app's before statistics had its own.
+    re_path(
+        r"^admin/reporting/statisticsjob/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/stats/statisticsjob/%(rest)s", permanent=True),
+    ),
     path("admin/", admin.site.urls),
 ]
 

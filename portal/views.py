@@ -17,7 +17,7 @@ from cases.models import CaseStatus, Graduate
 from core.http import client_ip
 from processes.registration.flow import GRADUATE_KINDS
 from roles.models import Role
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 from verification import selectors as verification_selectors
 from workflows import selectors as inbox
 from workflows.pages import case_context

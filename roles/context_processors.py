@@ -1,5 +1,5 @@
 from .models import Role
-from .scope import scope_for_user
+from .org_scope import scope_for_user
 
 
 def scope(request):

@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from .scope import scope_for_user
+from .org_scope import scope_for_user
 
 
 def role_required(*roles):

@@ -6,7 +6,7 @@ from django.http import Http404
 from core.http import int_or_404
 
 from .models import College, Province, Role, University
-from .scope import scope_for_user
+from .org_scope import scope_for_user
 
 
 def university_for_user(user, university_id) -> University:

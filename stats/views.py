@@ -19,7 +19,7 @@ from core.tables import export
 from processes.filings.models import Filing, ProvincialReport, ReportStatus
 from roles.decorators import role_required
 from roles.models import Role
-from roles.scope import UNIVERSITY_READERS, scope_for_user
+from roles.org_scope import UNIVERSITY_READERS, scope_for_user
 from roles.selectors import province_for_user, university_for_user
 
 from . import charts, selectors, services

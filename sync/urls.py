@@ -4,7 +4,7 @@ from . import views
 
 app_name = "sync"
 urlpatterns = [
-    path("", views.status, name="status"),
-    path("retry/", views.retry, name="retry"),
-    path("reconcile/", views.reconcile, name="reconcile"),
+    path("", views.status_page, name="status"),
+    path("retry/", views.retry_page, name="retry"),
+    path("reconcile/", views.reconcile_page, name="reconcile"),
 ]

@@ -24,7 +24,7 @@ def _operator(view):
 
 
 @_operator
-def status(request):
+def status_page(request):
     """Lag, the oldest undelivered event, failures with their reasons, reconciliation runs."""
     return render(
         request,
@@ -42,7 +42,7 @@ def status(request):
 
 @require_POST
 @_operator
-def retry(request):
+def retry_page(request):
     """Send again the events the national node refused (all, or the one named), now."""
     ids = [int(v) for v in request.POST.getlist("event") if v.isdigit()] or None
     count = services.outbox_retry(event_ids=ids)
@@ -54,7 +54,7 @@ def retry(request):
 
 @require_POST
 @_operator
-def reconcile(request):
+def reconcile_page(request):
     run = services.reconcile()
     messages.info(
         request,

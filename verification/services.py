@@ -20,7 +20,7 @@ from cases.hook import changes_case
 from cases.models import CaseEvent, Graduate, RegistrationStatus
 from notifications.services import notify_event
 from roles.models import Role
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 
 from . import notifications as kinds
 from . import numbers

@@ -18,7 +18,7 @@ from core.http import client_ip
 from core.masking import mask_id_number
 from roles.decorators import role_required
 from roles.models import Role
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 
 from . import documents, selectors, services
 from .forms import LookupForm

@@ -14,7 +14,7 @@ from cases.display import versions_compare
 from cases.models import RegistrationStatus
 from core.http import client_ip, safe_next
 from core.masking import mask_id_number, mask_mobile
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 
 from . import selectors
 from .forms import AuditDecisionForm

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.http import int_or_404
 from roles.models import Role
-from roles.scope import Scope, scope_for_user
+from roles.org_scope import Scope, scope_for_user
 
 from .models import ACTIVE_STATUSES, OrgTaskScope, ScopeStatus, TaskScope, is_overdue, kind_label
 from .registry import registry

@@ -17,7 +17,7 @@ from notifications.kinds import TASK_ASSIGNED, TASK_REMINDER
 from notifications.services import Event, notify_event, notify_events
 from roles.display import person
 from roles.models import Role
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 
 from . import selectors, sweeps
 from .models import ACTIVE_STATUSES, TaskScope

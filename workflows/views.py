@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.http import safe_next
 from roles.decorators import role_required
 from roles.models import Role
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 from roles.selectors import colleges_in_scope
 
 from . import selectors, services

@@ -15,7 +15,7 @@ from cases.forms import RegistrationForm, required_map
 from cases.models import CaseStatus, ChangeRequest
 from roles.decorators import role_required
 from roles.models import Role
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 from workflows.pages import decision_page
 
 from . import services

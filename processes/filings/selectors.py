@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.figures import Breakdown, breakdown, rows_of
 from core.http import int_or_404
 from roles.models import Province, Role, University
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 
 from .models import (
     Filing,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.http import query_string
 from core.tables import export
 from roles.models import University
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 from workflows.selectors import can_decide_org
 from workflows.steps import TaskNotAvailable
 

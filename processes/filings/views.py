@@ -21,7 +21,7 @@ from core.http import query_string
 from core.tables import Table, export, local_time
 from roles.decorators import role_required
 from roles.models import Province, Role, University
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 from roles.selectors import province_for_user, university_for_user
 from workflows.selectors import org_tasks_for_user, subject_tasks
 

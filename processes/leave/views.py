@@ -19,7 +19,7 @@ from core.http import client_ip
 from core.xlsx import xlsx_response
 from roles.decorators import role_required
 from roles.models import Role
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 from roles.selectors import supervised_university
 from verification import selectors as verification_selectors
 from verification.services import ConfirmationNotPossible

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from cases.models import DestinationCategory
 from roles.models import Membership, Role, University
-from roles.scope import Scope, scope_for_user
+from roles.org_scope import Scope, scope_for_user
 
 from .models import Campaign, CampaignInspector, Outcome, Resolution, SpotCheck
 

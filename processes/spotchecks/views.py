@@ -19,7 +19,7 @@ from core.http import safe_next
 from core.xlsx import xlsx_response
 from roles.decorators import role_required
 from roles.models import Province, Role, University
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 from workflows.pages import access_record, case_context, may_decide
 from workflows.steps import TaskNotAvailable
 

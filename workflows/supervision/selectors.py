@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseStatus, Graduate
 from roles.models import Membership, Province, Role, University
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 
 from ..models import ACTIVE_STATUSES, DeadlineNotice, TaskScope
 from ..registry import registry

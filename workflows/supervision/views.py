@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from roles.decorators import role_required
 from roles.models import Role
-from roles.scope import scope_for_user
+from roles.org_scope import scope_for_user
 
 from .. import services
 from ..models import TaskScope
