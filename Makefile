@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 EMBEDDED := env -u DATABASE_URL -u CELERY_BROKER_URL DEBUG=1
+# The suite runs on every core (pytest-xdist), a test file to a worker; PYTEST_ARGS replaces it.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: run test setup bench schema
 

@@ -3,8 +3,16 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-not-used-anywhere-else-0123456789")
+# Each pytest-xdist worker has its own files (uploads, the demo's accounts); the databases
+# are suffixed per worker by pytest-django.
 os.environ.setdefault(
-    "VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test")
+    "VAR_DIR",
+    os.path.join(
+        os.path.dirname(os.path.dirname(__file__)),
+        "var",
+        "test",
+        os.environ.get("PYTEST_XDIST_WORKER", ""),
+    ),
 )
 
 from .settings import *  # noqa: F403

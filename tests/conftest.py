@@ -42,22 +42,37 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_postgres)
 
 
-@pytest.fixture(autouse=True)
-def reference_data(request):
-    """Transactional tests end with a flush that empties the tables the migrations filled:
-    put the code tables back before each such test (an SLA without its row is the kind's
-    default)."""
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
-        return
-    request.getfixturevalue("transactional_db")
+def _reference_data_missing() -> bool:
+    from cases.models import Region
+
+    return not Region.objects.exists()
+
+
+def _reference_data_load() -> None:
     from django.apps import apps
 
-    from cases.models import Region
     from cases.reference_data import load_reference_data
 
-    if not Region.objects.exists():
-        load_reference_data(apps)
+    load_reference_data(apps)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush that empties the tables the migrations filled:
+    put the code tables back once it is done, committed, for whatever test runs next (a
+    pytest-xdist worker may run an ordinary test after a transactional one). An SLA
+    without its row is its kind's default."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    flushed = "transactional_db" in getattr(item, "fixturenames", ()) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if flushed:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if _reference_data_missing():
+                _reference_data_load()
 
 
 @pytest.fixture

@@ -144,6 +144,8 @@ def nodes(tmp_path_factory, django_db_blocker):
     """The national and the provincial node, with the provincial relay's worker."""
     database_url = os.environ["DATABASE_URL"]
     prefix = os.environ.get("NODES_DB_PREFIX") or os.environ.get("TEST_DATABASE_NAME") or "test"
+    # Each pytest-xdist worker runs its own pair.
+    prefix += f"_{os.environ['PYTEST_XDIST_WORKER']}" if "PYTEST_XDIST_WORKER" in os.environ else ""
     names = {role: f"{prefix}_{role}" for role in ("national", "provincial")}
     ports = [int(p) for p in os.environ.get("NODES_PORTS", "").split(",") if p.strip()] or [
         _free_port(),
