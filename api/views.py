@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors as case_selectors
-from cases import services as case_services
 from cases.models import Graduate
+from cases.pages import case_read
 from core.masking import mask_id_number, mask_mobile
 from roles.models import Role, University
 from roles.org_scope import scope_for_user
@@ -246,15 +246,7 @@ class CaseDetailView(APIView):
         operation_id="case_read", responses={200: s.CaseDetailSerializer}, tags=["cases"]
     )
     def get(self, request, case_id: int):
-        graduate = case_selectors.case_for_user(request.user, case_id)
-        own = graduate.user_id == request.user.pk
-        if not own:
-            case_services.case_access_record(
-                graduate_ids=[graduate.pk],
-                user=request.user,
-                action="api_case_read",
-                ip=request.META.get("REMOTE_ADDR"),
-            )
+        graduate, own = case_read(request, case_id, "api_case_read")
         graduate.tasks = list(selectors.case_tasks(graduate.pk).select_related("graduate"))
         data = s.CaseDetailSerializer(graduate).data
         if not own:

@@ -8,12 +8,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
-from core.http import client_ip
+from core.http import page_query
 from roles.org_scope import scope_for_user
 from roles.selectors import colleges_in_scope
 
-from . import selectors, services
+from . import selectors
 from .models import CaseStatus, Evidence, Graduate
+from .pages import reads_record
 
 
 @login_required
@@ -32,8 +33,6 @@ def case_list(request):
         filters.pop("college")
     rows = selectors.case_list(request.user, filters=filters)
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "cases/case_list.html",
@@ -42,7 +41,7 @@ def case_list(request):
             "filters": filters,
             "statuses": CaseStatus.choices,
             "colleges": colleges_in_scope(scope),
-            "query": query.urlencode(),
+            "query": page_query(request),
         },
     )
 
@@ -60,12 +59,7 @@ def evidence_file(request, evidence_id):
     graduate = selectors.case_for_user(request.user, evidence.graduate_id)
     evidence = Evidence.objects.get(pk=evidence.pk)
     if graduate.user_id != request.user.pk:
-        services.case_access_record(
-            graduate_ids=[graduate.pk],
-            user=request.user,
-            action="evidence_view",
-            ip=client_ip(request),
-        )
+        reads_record(request, [graduate.pk], "evidence_view")
     response = FileResponse(
         evidence.file.open("rb"),
         content_type=evidence.content_type,

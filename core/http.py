@@ -28,3 +28,10 @@ def int_or_404(value) -> int:
 def query_string(**params) -> str:
     """``params`` as a URL query, leaving out those without a value."""
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def page_query(request) -> str:
+    """The page's query without its page number: what the pagination links add theirs to."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

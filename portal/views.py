@@ -14,7 +14,7 @@ from django.shortcuts import render
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.models import CaseStatus, Graduate
-from core.http import client_ip
+from cases.pages import case_read
 from processes.registration.flow import GRADUATE_KINDS
 from roles.models import Role
 from roles.org_scope import scope_for_user
@@ -57,15 +57,7 @@ def home(request):
 
 @login_required
 def case_page(request, graduate_id):
-    graduate = case_selectors.case_for_user(request.user, graduate_id)
-    own = graduate.user_id == request.user.pk
-    if not own:
-        case_services.case_access_record(
-            graduate_ids=[graduate.pk],
-            user=request.user,
-            action="case_view",
-            ip=client_ip(request),
-        )
+    graduate, own = case_read(request, graduate_id, "case_view")
     context = case_context(graduate)
     context["own"] = own
     context["confirmation"] = verification_selectors.current_confirmation(graduate)

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from cases import selectors as case_selectors
-from cases import services as case_services
 from cases.display import VERIFIER_DESTINATION_FIELDS, versions_compare
 from cases.models import TransferDetails
+from cases.pages import own_case, reads_record
 from core.http import client_ip
 from core.masking import mask_id_number
 from roles.decorators import role_required
@@ -130,9 +129,7 @@ def _own_or_scoped_confirmation(request, graduate_id):
     if confirmation is None:
         raise Http404
     if graduate.user_id != request.user.pk:
-        case_services.case_access_record(
-            graduate_ids=[graduate.pk], user=request.user, action="form_view", ip=client_ip(request)
-        )
+        reads_record(request, [graduate.pk], "form_view")
     return confirmation
 
 
@@ -155,9 +152,7 @@ def form_pdf(request, graduate_id):
 @login_required
 def consent(request, graduate_id):
     """The graduate grants or revokes the verification authorisation."""
-    graduate = case_selectors.case_for_user(request.user, graduate_id)
-    if graduate.user_id != request.user.pk:
-        raise PermissionDenied
+    graduate = own_case(request, graduate_id)
     granted = request.POST.get("granted") == "1"
     services.consent_set(graduate=graduate, granted=granted, actor=request.user)
     messages.success(

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases import selectors as case_selectors
-from cases import services as case_services
 from cases.display import versions_compare
 from cases.models import RegistrationStatus
-from core.http import client_ip, safe_next
+from cases.pages import reads_record
+from core.http import safe_next
 from core.masking import mask_id_number, mask_mobile
 from roles.org_scope import scope_for_user
 
@@ -58,9 +58,7 @@ def may_decide(request, row) -> bool:
 
 def access_record(request, graduate, action: str) -> None:
     """A reviewer's read of the case beside a task, in its access log."""
-    case_services.case_access_record(
-        graduate_ids=[graduate.pk], user=request.user, action=action, ip=client_ip(request)
-    )
+    reads_record(request, [graduate.pk], action)
 
 
 def decision_page(

@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.http import safe_next
+from core.http import page_query, safe_next
 from roles.decorators import role_required
 from roles.models import Role
 from roles.org_scope import scope_for_user
@@ -59,8 +59,6 @@ def _inbox(request, *, queue: bool):
     page = InboxPaginator(
         rows, settings.PAGE_SIZE, **selectors.inbox_columns(scope, filters, queue=queue)
     ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "workflows/inbox.html",
@@ -68,7 +66,7 @@ def _inbox(request, *, queue: bool):
             "page": page,
             "form": form,
             "queue": queue,
-            "query": query.urlencode(),
+            "query": page_query(request),
             "filters": filters,
             # Filing and report tasks (about organisations) have their own table and list.
             "org_tasks": list(selectors.org_tasks_for_user(request.user)[: settings.PAGE_SIZE])

@@ -18,7 +18,7 @@ from ..models import (
     RegistrationVersion,
 )
 from .events import field_change_events
-from .registration import make_current, new_version
+from .registration import make_current, new_version, version_in_effect
 from .rules import ChangeNotAllowed, change_deadline, changes_open, synced_case_refuse
 
 
@@ -203,14 +203,21 @@ def _correction_record(*, graduate, values, reason, actor, late: bool, kind) -> 
     """A change recorded by the university itself: the new version approved and current, a
     decided change request to show for it, and the case events."""
     now = timezone.now()
-    version = new_version(
-        graduate=graduate, values=values, actor=actor, now=now, status=RegistrationStatus.APPROVED
-    )
-    RegistrationVersion.objects.filter(pk=version.pk).update(
-        decided_at=now, decided_by=actor, decision_reason=reason.strip()
-    )
     previous = graduate.current_registration
-    request = ChangeRequest.objects.create(
+    version = version_in_effect(
+        graduate=graduate,
+        values=values,
+        actor=actor,
+        now=now,
+        event_kind=kind,
+        case_status=CaseStatus.APPROVED,
+        note=reason.strip(),
+        status=RegistrationStatus.APPROVED,
+        decided_at=now,
+        decided_by=actor,
+        decision_reason=reason.strip(),
+    )
+    return ChangeRequest.objects.create(
         graduate=graduate,
         kind=ChangeRequest.Kind.CHANGE,
         proposed=version,
@@ -223,30 +230,3 @@ def _correction_record(*, graduate, values, reason, actor, late: bool, kind) -> 
         decided_at=now,
         decided_by=actor,
     )
-    old_status = graduate.status
-    make_current(graduate, version, now)
-    graduate.status = CaseStatus.APPROVED
-    graduate.save(update_fields=["current_registration", "status", "updated_at"])
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(
-                graduate=graduate,
-                at=now,
-                actor=actor,
-                kind=kind,
-                field="status",
-                before=old_status,
-                after=CaseStatus.APPROVED,
-                note=reason.strip(),
-            ),
-            *field_change_events(
-                graduate=graduate,
-                before=previous,
-                after=version,
-                fields=RegistrationVersion.CONTENT_FIELDS,
-                actor=actor,
-                at=now,
-            ),
-        ]
-    )
-    return request

@@ -39,46 +39,16 @@ def registration_submit(*, graduate: Graduate, values: dict, actor) -> Registrat
     The case goes to ``pending_audit``; the draft is discarded; the history gets a
     submission event plus one event per field that differs from the previous version.
     """
-    previous = graduate.current_registration if graduate.current_registration_id else None
-    number = (graduate.registrations.aggregate(n=Max("number"))["n"] or 0) + 1
-    now = timezone.now()
-    version = RegistrationVersion(
-        graduate=graduate, number=number, submitted_at=now, submitted_by=actor, **values
+    resubmitted = graduate.current_registration_id is not None
+    version = version_in_effect(
+        graduate=graduate,
+        values=values,
+        actor=actor,
+        now=timezone.now(),
+        event_kind=CaseEvent.Kind.RESUBMITTED if resubmitted else CaseEvent.Kind.SUBMITTED,
+        case_status=CaseStatus.PENDING_AUDIT,
     )
-    version.full_clean(exclude=["graduate"])
-    if previous is not None:
-        RegistrationVersion.objects.filter(pk=previous.pk).update(is_current=False)
-    version.is_current = True
-    version.save(force_insert=True)
-
-    old_status = graduate.status
-    graduate.current_registration = version
-    graduate.status = CaseStatus.PENDING_AUDIT
-    graduate.updated_at = now
-    graduate.save(update_fields=["current_registration", "status", "updated_at"])
     RegistrationDraft.objects.filter(graduate=graduate).delete()
-
-    kind = CaseEvent.Kind.RESUBMITTED if previous is not None else CaseEvent.Kind.SUBMITTED
-    events = [
-        status_event(
-            graduate=graduate,
-            kind=kind,
-            actor=actor,
-            at=now,
-            before=old_status,
-            after=CaseStatus.PENDING_AUDIT,
-            note=f"v{version.number}",
-        ),
-        *field_change_events(
-            graduate=graduate,
-            before=previous,
-            after=version,
-            fields=RegistrationVersion.CONTENT_FIELDS,
-            actor=actor,
-            at=now,
-        ),
-    ]
-    CaseEvent.objects.bulk_create(events)
     return version
 
 
@@ -193,57 +163,22 @@ def registration_import_reported(
     outcome it has there (``status``: pending, returned or approved). Written to the sync
     outbox on a provincial node.
     """
-    previous = graduate.current_registration if graduate.current_registration_id else None
-    if number is None:
-        number = (graduate.registrations.aggregate(n=Max("number"))["n"] or 0) + 1
     now = timezone.now()
     decided = status != RegistrationStatus.PENDING
-    version = RegistrationVersion(
+    return version_in_effect(
         graduate=graduate,
+        values=values,
+        actor=actor,
+        now=now,
         number=number,
-        submitted_at=now,
-        submitted_by=actor,
+        event_kind=CaseEvent.Kind.SYNCED if source == "synced" else CaseEvent.Kind.IMPORTED,
+        case_status=CASE_STATUS_OF[status],
         source=source,
         status=status,
         decided_at=now if decided else None,
         decided_by=actor if decided else None,
         decision_reason=reason,
-        **values,
     )
-    version.full_clean(exclude=["graduate"])
-    if previous is not None:
-        RegistrationVersion.objects.filter(pk=previous.pk).update(is_current=False)
-    version.is_current = True
-    version.save(force_insert=True)
-    old_status = graduate.status
-    graduate.current_registration, graduate.status, graduate.updated_at = (
-        version,
-        CASE_STATUS_OF[status],
-        now,
-    )
-    graduate.save(update_fields=["current_registration", "status", "updated_at"])
-    CaseEvent.objects.bulk_create(
-        [
-            status_event(
-                graduate=graduate,
-                kind=CaseEvent.Kind.SYNCED if source == "synced" else CaseEvent.Kind.IMPORTED,
-                actor=actor,
-                at=now,
-                before=old_status,
-                after=graduate.status,
-                note=f"v{number}",
-            ),
-            *field_change_events(
-                graduate=graduate,
-                before=previous,
-                after=version,
-                fields=RegistrationVersion.CONTENT_FIELDS,
-                actor=actor,
-                at=now,
-            ),
-        ]
-    )
-    return version
 
 
 @transaction.atomic
@@ -323,19 +258,55 @@ def synced_state_record(
 
 
 def new_version(
-    *, graduate, values: dict, actor, now, status=RegistrationStatus.PENDING
+    *, graduate, values: dict, actor, now, number: int | None = None, **fields
 ) -> RegistrationVersion:
-    number = (graduate.registrations.aggregate(n=Max("number"))["n"] or 0) + 1
+    """A new version of the graduate's registration (the next number unless given), checked
+    and written; not in effect (see ``version_in_effect``)."""
+    if number is None:
+        number = (graduate.registrations.aggregate(n=Max("number"))["n"] or 0) + 1
     version = RegistrationVersion(
-        graduate=graduate,
-        number=number,
-        submitted_at=now,
-        submitted_by=actor,
-        status=status,
-        **values,
+        graduate=graduate, number=number, submitted_at=now, submitted_by=actor, **fields, **values
     )
     version.full_clean(exclude=["graduate"])
     version.save(force_insert=True)
+    return version
+
+
+def version_in_effect(
+    *, graduate, values: dict, actor, now, event_kind, case_status, note: str = "", **fields
+) -> RegistrationVersion:
+    """A new version made the one in effect at once, the case given ``case_status``, and in
+    the history an ``event_kind`` event (``note``, else the version number) and an event per
+    field that differs from the version it replaces."""
+    previous = graduate.current_registration if graduate.current_registration_id else None
+    graduate.registrations.filter(is_current=True).update(is_current=False)
+    version = new_version(
+        graduate=graduate, values=values, actor=actor, now=now, is_current=True, **fields
+    )
+    old_status = graduate.status
+    graduate.current_registration, graduate.status, graduate.updated_at = version, case_status, now
+    graduate.save(update_fields=["current_registration", "status", "updated_at"])
+    CaseEvent.objects.bulk_create(
+        [
+            status_event(
+                graduate=graduate,
+                kind=event_kind,
+                actor=actor,
+                at=now,
+                before=old_status,
+                after=case_status,
+                note=note or f"v{version.number}",
+            ),
+            *field_change_events(
+                graduate=graduate,
+                before=previous,
+                after=version,
+                fields=RegistrationVersion.CONTENT_FIELDS,
+                actor=actor,
+                at=now,
+            ),
+        ]
+    )
     return version
 
 

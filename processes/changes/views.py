@@ -13,6 +13,7 @@ from cases import services as case_services
 from cases.display import versions_compare
 from cases.forms import RegistrationForm, required_map
 from cases.models import CaseStatus, ChangeRequest
+from cases.pages import own_case
 from roles.decorators import role_required
 from roles.models import Role
 from roles.org_scope import scope_for_user
@@ -54,9 +55,7 @@ def _change_context(graduate) -> dict:
 @login_required
 def change_request_page(request, graduate_id):
     """The graduate requests a change or a void of their approved registration."""
-    graduate = case_selectors.case_for_user(request.user, graduate_id)
-    if graduate.user_id != request.user.pk:
-        raise PermissionDenied
+    graduate = own_case(request, graduate_id)
     blocked = None
     if not case_services.changes_open(graduate):
         blocked = _(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.figures import requested_cohort
 from cases.models import CaseStatus, CaseTally, Graduate
 from core.forms import cohort_choices
-from core.http import query_string
+from core.http import page_query, query_string
 from core.tables import Table, export, local_time
 from roles.decorators import role_required
 from roles.models import Province, Role, University
@@ -378,8 +378,6 @@ def filing_compare(request, filing_id):
     if response is not None:
         return response
     page = Paginator(changed.rows, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "filings/filing_compare.html",
@@ -391,7 +389,7 @@ def filing_compare(request, filing_id):
             "summary": summary,
             "changed": changed,
             "page": page,
-            "query": query.urlencode(),
+            "query": page_query(request),
             "pair": query_string(a=older.number, b=newer.number),
         },
     )

@@ -5,7 +5,6 @@ a confirmation to change its details."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,8 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.display import versions_compare
 from cases.models import ArchiveDestination, ArchiveMethod, RegistrationStatus, TransferDetails
-from core.http import client_ip
+from cases.pages import own_case, reads_record
+from core.http import page_query
 from core.xlsx import xlsx_response
 from roles.decorators import role_required
 from roles.models import Role
@@ -196,12 +196,7 @@ def transfer_list_page(request):
             university_id=university_id, cohort=form.cleaned_data["cohort"]
         )
         if request.GET.get("format") == "xlsx":
-            case_services.case_access_record(
-                graduate_ids=[c.graduate_id for c in confirmations],
-                user=request.user,
-                action="transfer_list_export",
-                ip=client_ip(request),
-            )
+            reads_record(request, [c.graduate_id for c in confirmations], "transfer_list_export")
             return xlsx_response(
                 filename=f"archive-transfer-{form.cleaned_data['cohort']}.xlsx",
                 title="档案转递单",
@@ -234,18 +229,13 @@ def transfer_list_page(request):
                 ),
             )
         rows = Paginator(confirmations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-        case_services.case_access_record(  # the page shows each graduate's archive details
-            graduate_ids=[c.graduate_id for c in rows.object_list],
-            user=request.user,
-            action="transfer_list_view",
-            ip=client_ip(request),
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
+        reads_record(
+            request, [c.graduate_id for c in rows.object_list], "transfer_list_view"
+        )  # the page shows each graduate's archive details
     return render(
         request,
         "leave/transfer_list.html",
-        {"form": form, "page": rows, "query": query.urlencode()},
+        {"form": form, "page": rows, "query": page_query(request)},
     )
 
 
@@ -253,9 +243,7 @@ def transfer_list_page(request):
 @login_required
 def transfer_change_page(request, graduate_id):
     """The graduate reopens their confirmation to change archive transfer or hukou details."""
-    graduate = case_selectors.case_for_user(request.user, graduate_id)
-    if graduate.user_id != request.user.pk:
-        raise PermissionDenied
+    graduate = own_case(request, graduate_id)
     try:
         services.transfer_change_open(graduate=graduate, user=request.user)
     except case_services.ChangeNotAllowed as exc:

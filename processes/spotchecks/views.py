@@ -15,7 +15,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.display import versions_compare
 from cases.forms import RegistrationForm, required_map
-from core.http import safe_next
+from core.http import page_query, safe_next
 from core.xlsx import xlsx_response
 from roles.decorators import role_required
 from roles.models import Province, Role, University
@@ -169,8 +169,6 @@ def campaign_detail(request, campaign_id):
         )
     report = selectors.campaign_report(campaign)
     page = Paginator(checks, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "spotchecks/campaign_detail.html",
@@ -179,7 +177,7 @@ def campaign_detail(request, campaign_id):
             "can_act": can_act and campaign.is_open,
             "report": report,
             "page": page,
-            "query": query.urlencode(),
+            "query": page_query(request),
             "outcome": outcome,
             "outcomes": [(v, label) for v, label in Outcome.choices if v],
             "universities": campaign.universities.all(),

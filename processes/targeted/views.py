@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases import selectors as case_selectors
-from cases import services as case_services
 from cases.display import versions_compare
 from cases.models import ChangeRequest, TargetedCompliance
-from core.http import client_ip, safe_next
+from cases.pages import reads_record
+from core.http import page_query, safe_next
 from core.xlsx import xlsx_response
 from roles.decorators import role_required
 from roles.models import Role
@@ -103,12 +103,7 @@ def targeted_list_page(request):
         rows = rows.filter(cohort=int(cohort))
     if request.GET.get("format") == "xlsx":
         rows = list(rows)
-        case_services.case_access_record(
-            graduate_ids=[g.pk for g in rows],
-            user=request.user,
-            action="targeted_export",
-            ip=client_ip(request),
-        )
+        reads_record(request, [g.pk for g in rows], "targeted_export")
         return xlsx_response(
             filename="targeted-graduates.xlsx",
             title="定向毕业生",
@@ -160,14 +155,9 @@ def targeted_list_page(request):
         .values_list("targeted_compliance", "n")
     )
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    case_services.case_access_record(  # the page shows each graduate's agreement and destination
-        graduate_ids=[g.pk for g in page.object_list],
-        user=request.user,
-        action="targeted_view",
-        ip=client_ip(request),
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    reads_record(
+        request, [g.pk for g in page.object_list], "targeted_view"
+    )  # the page shows each graduate's agreement and destination
     return render(
         request,
         "targeted/targeted_list.html",
@@ -176,7 +166,7 @@ def targeted_list_page(request):
             "status": status,
             "university": university,
             "cohort": cohort,
-            "query": query.urlencode(),
+            "query": page_query(request),
             "statuses": [
                 (v, label, counts.get(v, 0)) for v, label in TargetedCompliance.choices if v
             ],

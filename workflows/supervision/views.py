@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import page_query
 from roles.decorators import role_required
 from roles.models import Role
 from roles.org_scope import scope_for_user
@@ -88,8 +89,6 @@ def supervision_tasks(request, university_id):
     filters = form.filters() if request.GET else supervision.Filters()
     rows = supervision.supervision_tasks(university, filters)
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "workflows/supervision_tasks.html",
@@ -98,7 +97,7 @@ def supervision_tasks(request, university_id):
             "can_act": can_act,
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": page_query(request),
             "reviewers": reviewers,
         },
     )
