@@ -41,6 +41,14 @@ class RegistrationForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
     @classmethod
+    def of_case(cls, data, graduate) -> "RegistrationForm":
+        """The form for a change of the graduate's registration: it starts from the one in
+        effect."""
+        return cls(
+            data, cohort=graduate.cohort, initial=cls.initial_from(graduate.current_registration)
+        )
+
+    @classmethod
     def initial_from(cls, version) -> dict:
         """The form's initial values from a registered version (none without one)."""
         if version is None:
@@ -49,6 +57,10 @@ class RegistrationForm(forms.ModelForm):
             name: getattr(version, f"{name}_id" if name in version._fk_fields() else name)
             for name in cls.Meta.fields
         }
+
+
+# Shown when a form comes back with errors: every field keeps what was typed.
+FIX_FIELDS = _("Please correct the fields marked below; nothing you typed was lost.")
 
 
 def required_map(cohort: int) -> dict:

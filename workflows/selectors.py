@@ -311,6 +311,16 @@ def can_decide_org(scope: Scope, user, row: OrgTaskScope) -> bool:
     )
 
 
+def open_tasks_by_subject(user, *, kinds, subjects) -> dict[int, OrgTaskScope]:
+    """The user's open tasks (theirs or claimable) about these filings or reports, by id."""
+    return {
+        row.subject_id: row
+        for row in org_tasks_for_user(user).filter(
+            kind__in=kinds, subject_id__in=[subject.pk for subject in subjects]
+        )
+    }
+
+
 def subject_tasks(*, kinds, subject_id: int) -> QuerySet[OrgTaskScope]:
     """The tasks about one filing or report (``kinds`` say which), newest first."""
     return (

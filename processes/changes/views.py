@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.display import versions_compare
-from cases.forms import RegistrationForm, required_map
+from cases.forms import FIX_FIELDS, RegistrationForm, required_map
 from cases.models import CaseStatus, ChangeRequest
 from cases.pages import own_case
 from roles.decorators import role_required
@@ -72,42 +72,23 @@ def change_request_page(request, graduate_id):
             request, "changes/change_request.html", {"graduate": graduate, "blocked": blocked}
         )
     meta = ChangeRequestForm(request.POST or None, request.FILES or None)
-    form = RegistrationForm(
-        request.POST or None,
-        cohort=graduate.cohort,
-        initial=RegistrationForm.initial_from(graduate.current_registration),
-    )
-    if request.method == "POST":
-        void = request.POST.get("kind") == "void"
-        if meta.is_valid() and (void or form.is_valid()):
-            try:
-                services.change_request_submit(
-                    graduate=graduate,
-                    user=request.user,
-                    kind=meta.cleaned_data["kind"],
-                    values=None if void else form.values(),
-                    reason=meta.cleaned_data["reason"],
-                    uploads=meta.cleaned_data["evidence"],
-                )
-            except case_services.ChangeNotAllowed as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Change requested. Your university will audit it."))
-                return redirect("portal:case", graduate_id=graduate.pk)
-        else:
-            messages.error(
-                request, _("Please correct the fields marked below; nothing you typed was lost.")
-            )
-    return render(
+    void = request.POST.get("kind") == "void"
+    return _registration_changed(
         request,
-        "changes/change_request.html",
-        {
-            "graduate": graduate,
-            "form": form,
-            "meta": meta,
-            "required_map": required_map(graduate.cohort),
-            "deadline": case_services.change_deadline(graduate),
-        },
+        graduate,
+        meta=meta,
+        with_values=not void,
+        submit=lambda values: services.change_request_submit(
+            graduate=graduate,
+            user=request.user,
+            kind=meta.cleaned_data["kind"],
+            values=values,
+            reason=meta.cleaned_data["reason"],
+            uploads=meta.cleaned_data["evidence"],
+        ),
+        success=_("Change requested. Your university will audit it."),
+        template="changes/change_request.html",
+        extra={"deadline": case_services.change_deadline(graduate)},
     )
 
 
@@ -119,36 +100,48 @@ def late_correction_page(request, graduate_id):
     if not scope_for_user(request.user).supervises(graduate.university_id):
         raise PermissionDenied
     meta = LateCorrectionForm(request.POST or None)
-    form = RegistrationForm(
-        request.POST or None,
-        cohort=graduate.cohort,
-        initial=RegistrationForm.initial_from(graduate.current_registration),
+    return _registration_changed(
+        request,
+        graduate,
+        meta=meta,
+        with_values=True,
+        submit=lambda values: services.late_correction_submit(
+            graduate=graduate,
+            user=request.user,
+            values=values,
+            reason=meta.cleaned_data["reason"],
+        ),
+        success=_("Late correction recorded; it is flagged as late."),
+        template="changes/late_correction.html",
     )
+
+
+def _registration_changed(
+    request, graduate, *, meta, with_values, submit, success, template, extra=None
+):
+    """A page that changes a registration: the new content (``with_values``) in the
+    registration form, starting from the one in effect, and ``meta`` (the reason, the
+    evidence). A valid POST calls ``submit`` with the values; a refusal is shown."""
+    form = RegistrationForm.of_case(request.POST or None, graduate)
     if request.method == "POST":
-        if meta.is_valid() and form.is_valid():
+        if meta.is_valid() and (not with_values or form.is_valid()):
             try:
-                services.late_correction_submit(
-                    graduate=graduate,
-                    user=request.user,
-                    values=form.values(),
-                    reason=meta.cleaned_data["reason"],
-                )
+                submit(form.values() if with_values else None)
             except case_services.ChangeNotAllowed as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _("Late correction recorded; it is flagged as late."))
+                messages.success(request, success)
                 return redirect("portal:case", graduate_id=graduate.pk)
         else:
-            messages.error(
-                request, _("Please correct the fields marked below; nothing you typed was lost.")
-            )
+            messages.error(request, FIX_FIELDS)
     return render(
         request,
-        "changes/late_correction.html",
+        template,
         {
             "graduate": graduate,
             "form": form,
             "meta": meta,
             "required_map": required_map(graduate.cohort),
+            **(extra or {}),
         },
     )

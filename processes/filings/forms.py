@@ -4,30 +4,29 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import cohort_choices
 
 
-class FilingSubmitForm(forms.Form):
+def _remarks(label):
+    return forms.CharField(
+        label=label, required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class _CohortSubmitForm(forms.Form):
+    """A cohort submitted with remarks, for the organisation in the hidden field."""
+
+    cohort = forms.TypedChoiceField(
+        label=_("Cohort (graduation year)"), coerce=int, choices=cohort_choices
+    )
+    note = _remarks(_("Remarks (optional)"))
+
+
+class FilingSubmitForm(_CohortSubmitForm):
     university = forms.IntegerField(widget=forms.HiddenInput)
-    cohort = forms.TypedChoiceField(
-        label=_("Cohort (graduation year)"), coerce=int, choices=cohort_choices
-    )
-    note = forms.CharField(
-        label=_("Remarks (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    field_order = ["university", "cohort", "note"]
 
 
-class ReportSubmitForm(forms.Form):
+class ReportSubmitForm(_CohortSubmitForm):
     province = forms.IntegerField(widget=forms.HiddenInput)
-    cohort = forms.TypedChoiceField(
-        label=_("Cohort (graduation year)"), coerce=int, choices=cohort_choices
-    )
-    note = forms.CharField(
-        label=_("Remarks (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    field_order = ["province", "cohort", "note"]
 
 
 class FilingPeriodForm(forms.Form):
@@ -39,12 +38,7 @@ class FilingPeriodForm(forms.Form):
 
 
 class ResubmitForm(forms.Form):
-    note = forms.CharField(
-        label=_("What was fixed (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = _remarks(_("What was fixed (optional)"))
 
 
 class DecisionForm(forms.Form):

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.figures import requested_cohort
@@ -19,13 +20,40 @@ from roles.decorators import role_required
 from roles.models import Province, Role, University
 from roles.org_scope import scope_for_user
 from roles.selectors import province_for_user
-from workflows.selectors import org_tasks_for_user
+from workflows.selectors import open_tasks_by_subject, org_tasks_for_user
 
 from . import selectors, services
 from .flow import REPORT_KINDS
 from .forms import ReportSubmitForm
 from .models import Filing, ProvincialReport
 from .tables import report_table, versions_table
+
+# The columns of a report's row, after the province or the cohort.
+REPORT_HEADERS = [
+    gettext_lazy("State"),
+    gettext_lazy("Version"),
+    gettext_lazy("Universities"),
+    gettext_lazy("Graduates"),
+    gettext_lazy("Accepted version"),
+]
+
+
+def _reports_table(first: str, **options) -> Table:
+    return Table(
+        key="reports", title=_("Provincial reports"), headers=[first, *REPORT_HEADERS], **options
+    )
+
+
+def _report_cells(report) -> list:
+    """A report's row (its current version's figures), or a report not submitted yet."""
+    version = report.current_version if report else None
+    return [
+        report.get_status_display() if report else _("not submitted"),
+        version.number if version else "",
+        version.universities_total if version else "",
+        version.total if version else "",
+        report.accepted_version.number if report and report.accepted_version else "",
+    ]
 
 
 @role_required(Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
@@ -41,31 +69,11 @@ def reports_home(request):
             "current_version", "accepted_version"
         )
     }
-    table = Table(
-        key="reports",
-        title=_("Provincial reports"),
-        headers=[
-            _("Province"),
-            _("State"),
-            _("Version"),
-            _("Universities"),
-            _("Graduates"),
-            _("Accepted version"),
-        ],
-        testid="reports",
-    )
+    table = _reports_table(_("Province"), testid="reports")
     for province in Province.objects.order_by("code"):
         report = reports.get(province.pk)
-        version = report.current_version if report else None
         table.append(
-            [
-                province.name,
-                report.get_status_display() if report else _("not submitted"),
-                version.number if version else "",
-                version.universities_total if version else "",
-                version.total if version else "",
-                report.accepted_version.number if report and report.accepted_version else "",
-            ],
+            [province.name, *_report_cells(report)],
             url=reverse("filings:report", args=[report.pk]) if report else "",
         )
     response = export(request, [table], filename=f"reports-{cohort}")
@@ -92,41 +100,16 @@ def province_reports(request, province_id):
         .select_related("current_version", "accepted_version")
         .order_by("-cohort")
     )
-    open_tasks = {
-        row.subject_id: row
-        for row in org_tasks_for_user(request.user).filter(
-            kind__in=REPORT_KINDS, subject_id__in=[r.pk for r in reports]
-        )
-    }
+    open_tasks = open_tasks_by_subject(request.user, kinds=REPORT_KINDS, subjects=reports)
     filed = dict(
         Filing.objects.filter(province=province, filed_version__isnull=False)
         .values_list("cohort")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    table = Table(
-        key="reports",
-        title=_("Provincial reports"),
-        headers=[
-            _("Cohort"),
-            _("State"),
-            _("Version"),
-            _("Universities"),
-            _("Graduates"),
-            _("Accepted version"),
-        ],
-    )
+    table = _reports_table(_("Cohort"))
     for r in reports:
-        table.append(
-            [
-                r.cohort,
-                r.get_status_display(),
-                r.current_version.number if r.current_version else "",
-                r.current_version.universities_total if r.current_version else "",
-                r.current_version.total if r.current_version else "",
-                r.accepted_version.number if r.accepted_version else "",
-            ]
-        )
+        table.append([r.cohort, *_report_cells(r)])
     response = export(request, [table], filename=f"reports-{province.code}")
     if response is not None:
         return response

@@ -28,32 +28,78 @@ def _decision(request, row):
     return allowed
 
 
+def _posted(request, row, form, act, done):
+    """On a valid POST: run the step (``act`` of the form's data) and go where ``done`` of
+    its result says, with its message; a step refused shows why on the task again. None on
+    a GET or an invalid form: the page is shown."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = act(form.cleaned_data)
+    except (TaskNotAvailable, ValueError, services.ReportingNotPossible) as exc:
+        messages.error(request, str(exc))
+        return redirect("workflows:org_task", task_id=row.pk)
+    message, url = done(result)
+    messages.success(request, message)
+    return redirect(url)
+
+
+def _decision_form(request, *, approve, refuse, reason):
+    return DecisionForm(
+        request.POST or None, approve_label=approve, refuse_label=refuse, reason_label=reason
+    )
+
+
+def _resubmit_page(request, row, *, subject, returned, issues, back, act, done):
+    """A returned filing or report, submitted again as a new version."""
+    can_decide = _decision(request, row)
+    form = ResubmitForm(request.POST or None)
+    answer = _posted(request, row, form, lambda data: act(note=data["note"]), done)
+    if answer is not None:
+        return answer
+    return render(
+        request,
+        "filings/task_resubmit.html",
+        {
+            "row": row,
+            "subject": subject,
+            "returned": returned,
+            "issues": issues,
+            "form": form,
+            "can_decide": can_decide,
+            "back": back,
+        },
+    )
+
+
 def review_filing_task(request, row):
     filing = selectors.filing_for_user(request.user, row.subject_id)
     can_decide = _decision(request, row)
-    form = DecisionForm(
-        request.POST or None,
-        approve_label=_("File it (备案)"),
-        refuse_label=_("Return it with issues"),
-        reason_label=_("Issues (one per line)"),
+    form = _decision_form(
+        request,
+        approve=_("File it (备案)"),
+        refuse=_("Return it with issues"),
+        reason=_("Issues (one per line)"),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.filing_review(
-                task_id=row.pk,
-                user=request.user,
-                file=form.cleaned_data["decision"] == "approve",
-                issues=form.cleaned_data["reason"],
-            )
-        except (TaskNotAvailable, ValueError) as exc:
-            messages.error(request, str(exc))
-            return redirect("workflows:org_task", task_id=row.pk)
-        messages.success(request, _("Decision recorded; the university is told."))
-        return redirect(
+    answer = _posted(
+        request,
+        row,
+        form,
+        lambda data: services.filing_review(
+            task_id=row.pk,
+            user=request.user,
+            file=data["decision"] == "approve",
+            issues=data["reason"],
+        ),
+        lambda _version: (
+            _("Decision recorded; the university is told."),
             reverse("filings:province_filings", args=[filing.province_id])
             + "?"
-            + query_string(cohort=filing.cohort)
-        )
+            + query_string(cohort=filing.cohort),
+        ),
+    )
+    if answer is not None:
+        return answer
     version = filing.current_version
     version.filing = filing
     tables, total = version_tables(version, prefix="", university=filing.university)
@@ -83,58 +129,45 @@ def review_filing_task(request, row):
 
 def resubmit_filing_task(request, row):
     filing = selectors.filing_for_user(request.user, row.subject_id)
-    can_decide = _decision(request, row)
-    form = ResubmitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.filing_resubmit(
-                task_id=row.pk, user=request.user, note=form.cleaned_data["note"]
-            )
-        except TaskNotAvailable as exc:
-            messages.error(request, str(exc))
-            return redirect("workflows:org_task", task_id=row.pk)
-        messages.success(
-            request, _("Version %(n)d submitted to the province.") % {"n": version.number}
-        )
-        return redirect("filings:filing", filing_id=filing.pk)
     returned = filing.versions.filter(status=ReviewStatus.RETURNED).order_by("-number").first()
-    return render(
+    return _resubmit_page(
         request,
-        "filings/task_resubmit.html",
-        {
-            "row": row,
-            "subject": filing,
-            "returned": returned,
-            "issues": returned.issue_list if returned else [],
-            "form": form,
-            "can_decide": can_decide,
-            "back": reverse("filings:filing", args=[filing.pk]),
-        },
+        row,
+        subject=filing,
+        returned=returned,
+        issues=returned.issue_list if returned else [],
+        back=reverse("filings:filing", args=[filing.pk]),
+        act=lambda note: services.filing_resubmit(task_id=row.pk, user=request.user, note=note),
+        done=lambda version: (
+            _("Version %(n)d submitted to the province.") % {"n": version.number},
+            reverse("filings:filing", args=[filing.pk]),
+        ),
     )
 
 
 def accept_report_task(request, row):
     report = selectors.report_for_user(request.user, row.subject_id)
     can_decide = _decision(request, row)
-    form = DecisionForm(
-        request.POST or None,
-        approve_label=_("Accept the report"),
-        refuse_label=_("Return it"),
-        reason_label=_("Reason"),
+    form = _decision_form(
+        request, approve=_("Accept the report"), refuse=_("Return it"), reason=_("Reason")
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_decide(
-                task_id=row.pk,
-                user=request.user,
-                accept=form.cleaned_data["decision"] == "approve",
-                reason=form.cleaned_data["reason"],
-            )
-        except (TaskNotAvailable, ValueError) as exc:
-            messages.error(request, str(exc))
-            return redirect("workflows:org_task", task_id=row.pk)
-        messages.success(request, _("Decision recorded; the province is told."))
-        return redirect("filings:reports")
+    answer = _posted(
+        request,
+        row,
+        form,
+        lambda data: services.report_decide(
+            task_id=row.pk,
+            user=request.user,
+            accept=data["decision"] == "approve",
+            reason=data["reason"],
+        ),
+        lambda _version: (
+            _("Decision recorded; the province is told."),
+            reverse("filings:reports"),
+        ),
+    )
+    if answer is not None:
+        return answer
     version = report.current_version
     table, total = report_table(version)
     response = export(
@@ -165,31 +198,17 @@ def accept_report_task(request, row):
 
 def revise_report_task(request, row):
     report = selectors.report_for_user(request.user, row.subject_id)
-    can_decide = _decision(request, row)
-    form = ResubmitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.report_revise(
-                task_id=row.pk, user=request.user, note=form.cleaned_data["note"]
-            )
-        except (TaskNotAvailable, services.ReportingNotPossible) as exc:
-            messages.error(request, str(exc))
-            return redirect("workflows:org_task", task_id=row.pk)
-        messages.success(
-            request, _("Version %(n)d submitted to the Ministry.") % {"n": version.number}
-        )
-        return redirect("filings:report", report_id=report.pk)
     returned = report.versions.filter(status=ReportStatus.RETURNED).order_by("-number").first()
-    return render(
+    return _resubmit_page(
         request,
-        "filings/task_resubmit.html",
-        {
-            "row": row,
-            "subject": report,
-            "returned": returned,
-            "issues": [returned.reason] if returned else [],
-            "form": form,
-            "can_decide": can_decide,
-            "back": reverse("filings:report", args=[report.pk]),
-        },
+        row,
+        subject=report,
+        returned=returned,
+        issues=[returned.reason] if returned else [],
+        back=reverse("filings:report", args=[report.pk]),
+        act=lambda note: services.report_revise(task_id=row.pk, user=request.user, note=note),
+        done=lambda version: (
+            _("Version %(n)d submitted to the Ministry.") % {"n": version.number},
+            reverse("filings:report", args=[report.pk]),
+        ),
     )

@@ -23,7 +23,7 @@ from roles.decorators import role_required
 from roles.models import Province, Role, University
 from roles.org_scope import scope_for_user
 from roles.selectors import province_for_user, university_for_user
-from workflows.selectors import org_tasks_for_user, subject_tasks
+from workflows.selectors import open_tasks_by_subject, org_tasks_for_user, subject_tasks
 
 from . import selectors, services
 from .flow import FILING_KINDS
@@ -96,12 +96,7 @@ def university_filings(request, university_id):
         .select_related("current_version", "filed_version")
         .order_by("-cohort")
     )
-    open_tasks = {
-        row.subject_id: row
-        for row in org_tasks_for_user(request.user).filter(
-            kind__in=FILING_KINDS, subject_id__in=[f.pk for f in filings]
-        )
-    }
+    open_tasks = open_tasks_by_subject(request.user, kinds=FILING_KINDS, subjects=filings)
     counts = dict(
         CaseTally.objects.filter(university=university)
         .values_list("cohort")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.display import versions_compare
+from cases.forms import FIX_FIELDS
 from cases.models import ArchiveDestination, ArchiveMethod, RegistrationStatus, TransferDetails
 from cases.pages import own_case, reads_record
 from core.http import page_query
@@ -109,9 +110,7 @@ def confirm_leave_task(request, row):
             ) as exc:
                 messages.error(request, str(exc))
         else:
-            messages.error(
-                request, _("Please correct the fields marked below; nothing you typed was lost.")
-            )
+            messages.error(request, FIX_FIELDS)
     else:
         form = TransferForm(initial=_transfer_initial(graduate, approved or latest))
     return render(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from cases import roster_files as roster_io
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.forms import RegistrationForm, required_map
+from cases.forms import FIX_FIELDS, RegistrationForm, required_map
 from cases.models import RegistrationDraft, RegistrationStatus
 from core.xlsx import xlsx_response
 from roles.decorators import role_required
@@ -51,9 +51,7 @@ def registration_task(request, row):
                 )
                 return redirect("home")
         else:
-            messages.error(
-                request, _("Please correct the fields marked below; nothing you typed was lost.")
-            )
+            messages.error(request, FIX_FIELDS)
     else:
         initial = draft.data if draft is not None else RegistrationForm.initial_from(current)
         form = RegistrationForm(initial=initial, cohort=graduate.cohort)

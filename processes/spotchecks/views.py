@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.display import versions_compare
-from cases.forms import RegistrationForm, required_map
+from cases.forms import FIX_FIELDS, RegistrationForm, required_map
 from core.http import page_query, safe_next
 from core.xlsx import xlsx_response
 from roles.decorators import role_required
@@ -310,11 +310,7 @@ def discrepancy_task(request, row):
     check = selectors.check_of_case(campaign_id=row.campaign_id, graduate_id=graduate.pk)
     can_decide = may_decide(request, row)
     form = DiscrepancyForm(request.POST or None)
-    registration = RegistrationForm(
-        request.POST or None,
-        cohort=graduate.cohort,
-        initial=RegistrationForm.initial_from(graduate.current_registration),
-    )
+    registration = RegistrationForm.of_case(request.POST or None, graduate)
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied
@@ -339,9 +335,7 @@ def discrepancy_task(request, row):
                 messages.success(request, _("Resolution recorded; the campaign sees it."))
                 return redirect(safe_next(request, reverse("workflows:queue")))
         else:
-            messages.error(
-                request, _("Please correct the fields marked below; nothing you typed was lost.")
-            )
+            messages.error(request, FIX_FIELDS)
     access_record(request, graduate, "discrepancy_view")
     return render(
         request,
