@@ -213,27 +213,13 @@ class RosterValidator:
             if not any(cells.values()):
                 continue  # blank line
             row = self.validate(offset, cells)
-            number, id_number = row.values.get("student_no"), row.values.get("id_number")
-            if number and number in seen_numbers:
-                row.errors.append(
-                    RowError(
-                        offset,
-                        "学号",
-                        _("Duplicate of row %(row)d in this file.") % {"row": seen_numbers[number]},
-                    )
-                )
-            elif number:
-                seen_numbers[number] = offset
-            if id_number and id_number in seen_ids:
-                row.errors.append(
-                    RowError(
-                        offset,
-                        "身份证号",
-                        _("Duplicate of row %(row)d in this file.") % {"row": seen_ids[id_number]},
-                    )
-                )
-            elif id_number:
-                seen_ids[id_number] = offset
+            for name, seen in (("student_no", seen_numbers), ("id_number", seen_ids)):
+                value = row.values.get(name)
+                if value and value in seen:
+                    message = _("Duplicate of row %(row)d in this file.") % {"row": seen[value]}
+                    row.errors.append(RowError(offset, FIELD_TO_HEADER[name], message))
+                elif value:
+                    seen[value] = offset
             parsed.append(row)
         return parsed
 

@@ -107,20 +107,34 @@ def _late_per_graduate() -> Subquery:
     )
 
 
-# The columns a graduate is counted by (``KEY_FIELDS`` in order), read from the case.
-_KEY_COLUMNS = (
-    "cohort",
-    "province_id",
-    "university_id",
-    "college_id",
-    "education_level",
-    "status",
-    f"{_CATEGORY}code",
-    f"{_CATEGORY}destination_class",
-    f"{_CATEGORY}flexible",
-    "confirmed_at",
-    "targeted_compliance",
-)
+def _key_columns(via: str = "", confirmed: str | None = None) -> tuple[str, ...]:
+    """The columns a graduate is counted by (``KEY_FIELDS`` in order), read from the case, or
+    through ``via`` from a row that points at it; ``confirmed`` names an annotation to read
+    in place of the confirmation time."""
+    return (
+        f"{via}cohort",
+        f"{via}province_id",
+        f"{via}university_id",
+        f"{via}college_id",
+        f"{via}education_level",
+        f"{via}status",
+        f"{via}{_CATEGORY}code",
+        f"{via}{_CATEGORY}destination_class",
+        f"{via}{_CATEGORY}flexible",
+        confirmed or f"{via}confirmed_at",
+        f"{via}targeted_compliance",
+    )
+
+
+def _is_confirmed(via: str = "") -> Case:
+    return Case(
+        When(**{f"{via}confirmed_at__isnull": False}, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+_KEY_COLUMNS = _key_columns()
 # Where a key holds what a task row copies of its case: the college and the category.
 COLLEGE, CATEGORY = KEY_FIELDS.index("college_id"), KEY_FIELDS.index("category_code")
 
@@ -155,55 +169,19 @@ def contributions(graduate_ids: Iterable[int], *, lock: bool = False) -> Counts:
 
 def tallies_direct(graduates: QuerySet[Graduate]) -> Counts:
     """Count ``graduates`` by key straight from the cases: two grouped queries."""
-    confirmed = Case(
-        When(confirmed_at__isnull=False, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
     counts: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     rows = (
-        graduates.annotate(is_confirmed=confirmed)
-        .values_list(
-            "cohort",
-            "province_id",
-            "university_id",
-            "college_id",
-            "education_level",
-            "status",
-            f"{_CATEGORY}code",
-            f"{_CATEGORY}destination_class",
-            f"{_CATEGORY}flexible",
-            "is_confirmed",
-            "targeted_compliance",
-        )
+        graduates.annotate(is_confirmed=_is_confirmed())
+        .values_list(*_key_columns(confirmed="is_confirmed"))
         .annotate(n=Count("pk"))
         .order_by()
     )
     for *key, n in rows:
         counts[_normalise(key)][0] += n
-    g = "graduate__"
     late_rows = (
         ChangeRequest.objects.filter(is_late=True, graduate__in=graduates.values("pk"))
-        .annotate(
-            is_confirmed=Case(
-                When(graduate__confirmed_at__isnull=False, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .values_list(
-            f"{g}cohort",
-            f"{g}province_id",
-            f"{g}university_id",
-            f"{g}college_id",
-            f"{g}education_level",
-            f"{g}status",
-            f"{g}{_CATEGORY}code",
-            f"{g}{_CATEGORY}destination_class",
-            f"{g}{_CATEGORY}flexible",
-            "is_confirmed",
-            f"{g}targeted_compliance",
-        )
+        .annotate(is_confirmed=_is_confirmed("graduate__"))
+        .values_list(*_key_columns("graduate__", confirmed="is_confirmed"))
         .annotate(n=Count("pk"))
         .order_by()
     )

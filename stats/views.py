@@ -86,7 +86,19 @@ def _charts(d: selectors.Dashboard, labels: list[str]) -> list:
     return out
 
 
-def _dashboard_page(request, d: selectors.Dashboard, *, group_header, link, filename, extra):
+def _level_url(d: selectors.Dashboard, name: str, pk) -> str:
+    """The dashboard ``name`` of ``pk`` at the cohort and source ``d`` shows."""
+    return reverse(name, args=[pk]) + "?" + query_string(cohort=d.cohort, source=d.source)
+
+
+def _dashboard_page(request, d: selectors.Dashboard, *, group_header, group_page, filename, extra):
+    """``d`` as its page, or as its XLSX tables; each group links to ``group_page`` of it
+    where there is one."""
+    filename = f"{filename}-{d.cohort}-{d.source}"
+
+    def link(obj):
+        return _level_url(d, group_page, obj.pk) if group_page else ""
+
     labels = [str(getattr(obj, "name", obj)) for obj, _f in d.groups]
     tables = [
         figures_table(
@@ -140,12 +152,8 @@ def national_dashboard(request):
         request,
         d,
         group_header=_("Province"),
-        link=lambda p: (
-            reverse("stats:province", args=[p.pk])
-            + "?"
-            + query_string(cohort=cohort, source=source)
-        ),
-        filename=f"national-{cohort}-{source}",
+        group_page="stats:province",
+        filename="national",
         extra={
             "title": _("National statistics"),
             "job": StatisticsJob.objects.first(),
@@ -171,16 +179,12 @@ def province_dashboard(request, province_id):
         request,
         d,
         group_header=_("University"),
-        link=lambda u: (
-            reverse("stats:university", args=[u.pk])
-            + "?"
-            + query_string(cohort=cohort, source=source)
-        ),
-        filename=f"province-{province.code}-{cohort}-{source}",
+        group_page="stats:university",
+        filename=f"province-{province.code}",
         extra={
             "title": _("%(province)s statistics") % {"province": province.name},
             "report": report,
-            "up": reverse("stats:national") + "?" + query_string(cohort=cohort, source=source)
+            "up": reverse("stats:national") + "?" + query_string(cohort=d.cohort, source=d.source)
             if scope_for_user(request.user).national
             else "",
         },
@@ -198,17 +202,13 @@ def university_dashboard(request, university_id):
     scope = scope_for_user(request.user)
     up = ""
     if scope.national or university.province_id in scope.ids(Role.PROVINCIAL_MONITOR):
-        up = (
-            reverse("stats:province", args=[university.province_id])
-            + "?"
-            + query_string(cohort=cohort, source=source)
-        )
+        up = _level_url(d, "stats:province", university.province_id)
     return _dashboard_page(
         request,
         d,
         group_header=_("College"),
-        link=lambda _c: "",
-        filename=f"university-{university.code}-{cohort}-{source}",
+        group_page=None,
+        filename=f"university-{university.code}",
         extra={
             "title": _("%(university)s statistics") % {"university": university.name},
             "filing": Filing.objects.filter(university=university, cohort=cohort).first(),

@@ -106,10 +106,9 @@ def confirmation_issue(*, graduate: Graduate, actor, consent: bool) -> Confirmat
             continue
     else:  # pragma: no cover
         raise RuntimeError("could not issue unique numbers")
-    graduate.confirmed_at = now
-    graduate.save(update_fields=["confirmed_at"])
-    CaseEvent.objects.create(
-        graduate=graduate,
+    _confirmed_at_set(
+        graduate,
+        now,
         at=now,
         actor=actor,
         kind=CaseEvent.Kind.CONFIRMED,
@@ -117,6 +116,16 @@ def confirmation_issue(*, graduate: Graduate, actor, consent: bool) -> Confirmat
     )
     consent_set(graduate=graduate, granted=consent, actor=actor)
     return confirmation
+
+
+def _confirmed_at_set(graduate, confirmed_at, *, at, actor, kind, note, before=None) -> None:
+    """The case counts as confirmed from ``confirmed_at`` (None: no longer); its history
+    says so at ``at``."""
+    graduate.confirmed_at = confirmed_at
+    graduate.save(update_fields=["confirmed_at"])
+    CaseEvent.objects.create(
+        graduate=graduate, at=at, actor=actor, kind=kind, before=before, note=note
+    )
 
 
 @transaction.atomic
@@ -133,10 +142,9 @@ def confirmation_supersede(*, graduate: Graduate, actor, reason: str) -> Confirm
     confirmation.status, confirmation.is_current = ConfirmationStatus.SUPERSEDED, False
     confirmation.superseded_at, confirmation.superseded_reason = now, reason[:200]
     confirmation.save(update_fields=["status", "is_current", "superseded_at", "superseded_reason"])
-    graduate.confirmed_at = None
-    graduate.save(update_fields=["confirmed_at"])
-    CaseEvent.objects.create(
-        graduate=graduate,
+    _confirmed_at_set(
+        graduate,
+        None,
         at=now,
         actor=actor,
         kind=CaseEvent.Kind.SUPERSEDED,

@@ -18,7 +18,7 @@ from ..models import (
     RegistrationVersion,
 )
 from .events import field_change_events
-from .registration import make_current, new_version, version_in_effect
+from .registration import make_current, new_version, registration_voided, version_in_effect
 from .rules import ChangeNotAllowed, change_deadline, changes_open, synced_case_refuse
 
 
@@ -115,23 +115,7 @@ def change_decide(
         make_current(graduate, request.proposed, now)
         graduate.save(update_fields=["current_registration", "updated_at"])
     elif approve:  # void: the registration no longer stands; the graduate registers again
-        if request.replaces_id:
-            RegistrationVersion.objects.filter(pk=request.replaces_id).update(
-                status=RegistrationStatus.VOIDED
-            )
-        old_status = graduate.status
-        make_current(graduate, None, now)
-        graduate.status = CaseStatus.UNREGISTERED
-        graduate.save(update_fields=["current_registration", "status", "updated_at"])
-        CaseEvent.objects.create(
-            graduate=graduate,
-            at=now,
-            actor=actor,
-            kind=CaseEvent.Kind.STATUS_CHANGED,
-            field="status",
-            before=old_status,
-            after=CaseStatus.UNREGISTERED,
-        )
+        registration_voided(graduate, request.replaces_id, actor=actor, now=now)
     elif request.proposed_id:
         RegistrationVersion.objects.filter(pk=request.proposed_id).update(
             status=RegistrationStatus.REJECTED,
@@ -167,16 +151,7 @@ def late_correction_record(
     """After the deadline, the university supervisor records a correction directly, with a
     mandatory reason. It is flagged as late in the history and counted in reports."""
     synced_case_refuse(graduate)
-    if not reason.strip():
-        raise ValueError("a late correction needs a reason")
-    return _correction_record(
-        graduate=graduate,
-        values=values,
-        reason=reason,
-        actor=actor,
-        late=True,
-        kind=CaseEvent.Kind.LATE_CORRECTION,
-    )
+    return _correction_record(graduate, values, reason, actor, CaseEvent.Kind.LATE_CORRECTION)
 
 
 @transaction.atomic
@@ -187,21 +162,21 @@ def check_correction_record(
     """The university corrects a registration a spot check found inconsistent: a new approved
     version in effect at once, with the reason. After the change deadline it is also a late
     correction (flagged and counted as one)."""
-    if not reason.strip():
-        raise ValueError("a correction needs a reason")
     return _correction_record(
-        graduate=graduate,
-        values=values,
-        reason=reason,
-        actor=actor,
+        graduate,
+        values,
+        reason,
+        actor,
+        CaseEvent.Kind.CHECK_CORRECTED,
         late=not changes_open(graduate),
-        kind=CaseEvent.Kind.CHECK_CORRECTED,
     )
 
 
-def _correction_record(*, graduate, values, reason, actor, late: bool, kind) -> ChangeRequest:
+def _correction_record(graduate, values, reason, actor, kind, *, late=True) -> ChangeRequest:
     """A change recorded by the university itself: the new version approved and current, a
     decided change request to show for it, and the case events."""
+    if not reason.strip():
+        raise ValueError("a correction needs a reason")
     now = timezone.now()
     previous = graduate.current_registration
     version = version_in_effect(

@@ -67,14 +67,7 @@ def registration_pass_level(*, graduate: Graduate, actor, level_name: str) -> No
 @transaction.atomic(savepoint=False)  # joins the flow's transaction: no savepoint round trips
 def registration_approve(*, graduate: Graduate, actor, note: str = "") -> RegistrationVersion:
     """Final approval of the current version; the case becomes ``approved``."""
-    return _decide(
-        graduate=graduate,
-        actor=actor,
-        status=RegistrationStatus.APPROVED,
-        case_status=CaseStatus.APPROVED,
-        kind=CaseEvent.Kind.APPROVED,
-        reason=note,
-    )
+    return _decide(graduate=graduate, status=RegistrationStatus.APPROVED, actor=actor, reason=note)
 
 
 @transaction.atomic(savepoint=False)  # joins the flow's transaction: no savepoint round trips
@@ -83,21 +76,18 @@ def registration_return(*, graduate: Graduate, actor, reason: str) -> Registrati
     if not reason.strip():
         raise ValueError("a return needs a reason")
     return _decide(
-        graduate=graduate,
-        actor=actor,
-        status=RegistrationStatus.RETURNED,
-        case_status=CaseStatus.RETURNED,
-        kind=CaseEvent.Kind.RETURNED,
-        reason=reason.strip(),
+        graduate=graduate, status=RegistrationStatus.RETURNED, actor=actor, reason=reason.strip()
     )
 
 
 @changes_case(lambda kw: [kw["graduate"]], change=Change.REGISTRATION_VERSION)
-def _decide(
-    *, graduate, actor, status, case_status, kind, reason, note="", notify=True
-) -> RegistrationVersion:
-    """Record the final outcome on the current version and the case, and tell the graduate
-    (unless the outcome is synced from the provincial system, which told them already)."""
+def _decide(*, graduate, status, actor, reason, note="", notify=True) -> RegistrationVersion:
+    """Record the final outcome (approved or returned) on the current version and the case,
+    and tell the graduate (unless the outcome is synced from the provincial system, which
+    told them already)."""
+    case_status = CASE_STATUS_OF[status]
+    returned = status == RegistrationStatus.RETURNED
+    kind = CaseEvent.Kind.RETURNED if returned else CaseEvent.Kind.APPROVED
     now = timezone.now()
     version = graduate.current_registration
     RegistrationVersion.objects.filter(pk=version.pk).update(
@@ -113,18 +103,16 @@ def _decide(
     graduate.status = case_status
     graduate.updated_at = now
     graduate.save(update_fields=["status", "updated_at"])
-    CaseEvent.objects.create(
+    status_event(
         graduate=graduate,
-        at=now,
-        actor=actor,
         kind=kind,
-        field="status",
+        actor=actor,
+        at=now,
         before=old_status,
         after=case_status,
         note=note or reason,
-    )
+    ).save()
     if graduate.user_id and notify:
-        returned = status == RegistrationStatus.RETURNED
         notify_event(
             user_ids=[graduate.user_id],
             kind=kinds.REGISTRATION_RETURNED if returned else kinds.REGISTRATION_APPROVED,
@@ -188,12 +176,8 @@ def registration_outcome_synced(*, graduate: Graduate, status: str, reason: str)
         return
     _decide(
         graduate=graduate,
-        actor=None,
         status=status,
-        case_status=CASE_STATUS_OF[status],
-        kind=CaseEvent.Kind.APPROVED
-        if status == RegistrationStatus.APPROVED
-        else CaseEvent.Kind.RETURNED,
+        actor=None,
         reason=reason,
         note=reason or _("synced from the provincial system"),
         notify=False,
@@ -204,25 +188,13 @@ def registration_outcome_synced(*, graduate: Graduate, status: str, reason: str)
 @changes_case(lambda kw: [kw["graduate"]])
 def registration_void_synced(*, graduate: Graduate) -> None:
     """The provincial system voided the registration: none is in effect any more."""
-    if graduate.current_registration_id:
-        RegistrationVersion.objects.filter(pk=graduate.current_registration_id).update(
-            status=RegistrationStatus.VOIDED
-        )
-    now = timezone.now()
-    make_current(graduate, None, now)
-    old_status = graduate.status
-    graduate.status = CaseStatus.UNREGISTERED
-    graduate.save(update_fields=["current_registration", "status", "updated_at"])
-    if old_status != graduate.status:
-        CaseEvent.objects.create(
-            graduate=graduate,
-            at=now,
-            kind=CaseEvent.Kind.STATUS_CHANGED,
-            field="status",
-            before=old_status,
-            after=CaseStatus.UNREGISTERED,
-            note=_("synced from the provincial system"),
-        )
+    registration_voided(
+        graduate,
+        graduate.current_registration_id,
+        actor=None,
+        now=timezone.now(),
+        note=_("synced from the provincial system"),
+    )
 
 
 @transaction.atomic
@@ -317,3 +289,24 @@ def make_current(graduate: Graduate, version: RegistrationVersion | None, now) -
         version.is_current = True
     graduate.current_registration = version
     graduate.updated_at = now
+
+
+def registration_voided(graduate: Graduate, version_id, *, actor, now, note="") -> None:
+    """The version ``version_id`` (if any) is void and no registration is in effect: the
+    graduate registers again."""
+    if version_id:
+        RegistrationVersion.objects.filter(pk=version_id).update(status=RegistrationStatus.VOIDED)
+    old_status = graduate.status
+    make_current(graduate, None, now)
+    graduate.status = CaseStatus.UNREGISTERED
+    graduate.save(update_fields=["current_registration", "status", "updated_at"])
+    if old_status != graduate.status:
+        status_event(
+            graduate=graduate,
+            kind=CaseEvent.Kind.STATUS_CHANGED,
+            actor=actor,
+            at=now,
+            before=old_status,
+            after=CaseStatus.UNREGISTERED,
+            note=note,
+        ).save()

@@ -1,7 +1,8 @@
 """The provincial report pages (省级上报): the reports of the nation or of a province, a
 report's submission, and a report with its versions and figures."""
 
-from django.contrib import messages
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -27,6 +28,7 @@ from .flow import REPORT_KINDS
 from .forms import ReportSubmitForm
 from .models import Filing, ProvincialReport
 from .tables import report_table, versions_table
+from .views import cohort_submitted
 
 # The columns of a report's row, after the province or the cohort.
 REPORT_HEADERS = [
@@ -137,18 +139,14 @@ def report_submit_page(request):
     ):
         raise PermissionDenied
     province = Province.objects.get(pk=form.cleaned_data["province"])
-    try:
-        report = services.report_submit(
-            province=province,
-            cohort=form.cleaned_data["cohort"],
-            actor=request.user,
-            note=form.cleaned_data["note"],
-        )
-    except services.ReportingNotPossible as exc:
-        messages.error(request, str(exc))
-        return redirect("filings:province_reports", province_id=province.pk)
-    messages.success(request, _("Report submitted to the Ministry."))
-    return redirect("filings:report", report_id=report.pk)
+    return cohort_submitted(
+        request,
+        form,
+        partial(services.report_submit, province=province),
+        back=reverse("filings:province_reports", args=[province.pk]),
+        success=_("Report submitted to the Ministry."),
+        detail="filings:report",
+    )
 
 
 @login_required

@@ -3,6 +3,8 @@ its universities' filings and their due date, a filing, and two versions compare
 passes its gate (404 outside the user's scope, 403 for a role that may not act); every table
 is also its XLSX export (``?format=xlsx&table=…``)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -142,18 +144,30 @@ def filing_submit_page(request):
     if not form.is_valid() or not scope.supervises(form.cleaned_data["university"]):
         raise PermissionDenied
     university = University.objects.get(pk=form.cleaned_data["university"])
+    return cohort_submitted(
+        request,
+        form,
+        partial(services.filing_submit, university=university),
+        back=reverse("filings:university_filings", args=[university.pk]),
+        success=_("Filing submitted to the province for review."),
+        detail="filings:filing",
+    )
+
+
+def cohort_submitted(request, form, submit, *, back, success, detail):
+    """Run a filing's or a report's submission from its checked form, then show what was
+    submitted, or go back with the reason it could not be."""
     try:
-        filing = services.filing_submit(
-            university=university,
+        made = submit(
             cohort=form.cleaned_data["cohort"],
             actor=request.user,
             note=form.cleaned_data["note"],
         )
     except services.ReportingNotPossible as exc:
         messages.error(request, str(exc))
-        return redirect("filings:university_filings", university_id=university.pk)
-    messages.success(request, _("Filing submitted to the province for review."))
-    return redirect("filings:filing", filing_id=filing.pk)
+        return redirect(back)
+    messages.success(request, success)
+    return redirect(detail, made.pk)
 
 
 FILING_STATE_LABELS = {

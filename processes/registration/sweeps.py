@@ -32,53 +32,35 @@ def registration_deadline_sweep(*, now=None, batch_size=None) -> list[DeadlineNo
     sent = []
     for university_id in sorted(university_ids):
         deadline = case_services.cohort_change_deadline(university_id=university_id, year=cohort)
-        notice = _deadline_notice_due(
-            university_id=university_id,
-            cohort=cohort,
-            deadline=deadline,
-            today=today,
-            now=now,
-            batch_size=batch_size,
+        due = _notice_due(cohort, deadline, today)
+        notice = due and _deadline_notice(
+            university_id, cohort, deadline, *due, now=now, batch_size=batch_size
         )
         if notice is not None:
             sent.append(notice)
     return sent
 
 
-def _deadline_notice_due(
-    *, university_id, cohort, deadline, today, now, batch_size
-) -> DeadlineNotice | None:
-    common = {
-        "university_id": university_id,
-        "cohort": cohort,
-        "deadline": deadline,
-        "now": now,
-        "batch_size": batch_size,
-    }
+def _notice_due(cohort, deadline, today) -> tuple | None:
+    """The notice due today, as (kind, days before, event kind, context), or None."""
+    context = {"cohort": cohort, "deadline": deadline.isoformat()}
     if today > deadline:
-        return _deadline_notice(
-            kind=DeadlineNotice.Kind.CLOSED,
-            days_before=0,
-            event_kind=CHANGES_CLOSED,
-            context={"cohort": cohort, "deadline": deadline.isoformat()},
-            **common,
-        )
+        return DeadlineNotice.Kind.CLOSED, 0, CHANGES_CLOSED, context
     days_left = (deadline - today).days
     for days in sorted(settings.REMINDER_DAYS):
         if days_left <= days:
             # The nearest reminder due: once it is sent, the earlier ones are never sent.
-            return _deadline_notice(
-                kind=DeadlineNotice.Kind.REMINDER,
-                days_before=days,
-                event_kind=DEADLINE_APPROACHING,
-                context={"cohort": cohort, "deadline": deadline.isoformat(), "days": days_left},
-                **common,
+            return (
+                DeadlineNotice.Kind.REMINDER,
+                days,
+                DEADLINE_APPROACHING,
+                {**context, "days": days_left},
             )
     return None
 
 
 def _deadline_notice(
-    *, university_id, cohort, kind, days_before, deadline, event_kind, context, now, batch_size
+    university_id, cohort, deadline, kind, days_before, event_kind, context, *, now, batch_size
 ) -> DeadlineNotice | None:
     if DeadlineNotice.objects.filter(
         university_id=university_id, cohort=cohort, kind=kind, days_before=days_before

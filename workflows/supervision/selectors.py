@@ -166,6 +166,17 @@ def province_for_monitor(user, province_id=None) -> Province:
 # --- Dashboards --------------------------------------------------------------------------------
 
 
+def _by_kind(active: QuerySet, figures: dict) -> list[tuple[str, str, Figures]]:
+    """The active tasks' figures by kind, in the registry's order: (kind, label, figures)."""
+    by_kind = {
+        row["kind"]: Figures.from_row(row)
+        for row in active.values("kind").annotate(**figures).order_by()
+    }
+    return [
+        (kind, label, by_kind[kind]) for kind, label in registry.kind_choices() if kind in by_kind
+    ]
+
+
 @dataclass
 class UniversityDashboard:
     university: University
@@ -184,10 +195,6 @@ def university_dashboard(university: University, *, cohort=None, now=None) -> Un
     figures = _figures(now)
     active = _active(cohort, university_id=university.pk)
     total = Figures.from_row(active.aggregate(**figures))
-    by_kind = {
-        row["kind"]: Figures.from_row(row)
-        for row in active.values("kind").annotate(**figures).order_by()
-    }
     by_reviewer = [
         (
             row["assignee__first_name"] or row["assignee__username"],
@@ -225,11 +232,7 @@ def university_dashboard(university: University, *, cohort=None, now=None) -> Un
         university=university,
         now=now,
         total=total,
-        by_kind=[
-            (kind, label, by_kind[kind])
-            for kind, label in registry.kind_choices()
-            if kind in by_kind
-        ],
+        by_kind=_by_kind(active, figures),
         by_reviewer=by_reviewer,
         by_college=by_college,
         notices=list(DeadlineNotice.objects.filter(university=university)[:4]),
@@ -250,10 +253,6 @@ def province_dashboard(province: Province, *, cohort=None, now=None) -> Province
     now = now or timezone.now()
     figures = _figures(now)
     active = _active(cohort, province_id=province.pk)
-    by_kind = {
-        row["kind"]: Figures.from_row(row)
-        for row in active.values("kind").annotate(**figures).order_by()
-    }
     per_university = {
         row["university_id"]: Figures.from_row(row)
         for row in active.values("university_id").annotate(**figures).order_by()
@@ -276,11 +275,7 @@ def province_dashboard(province: Province, *, cohort=None, now=None) -> Province
         province=province,
         now=now,
         total=total,
-        by_kind=[
-            (kind, label, by_kind[kind])
-            for kind, label in registry.kind_choices()
-            if kind in by_kind
-        ],
+        by_kind=_by_kind(active, figures),
         by_university=by_university,
     )
 
