@@ -230,6 +230,20 @@ class RosterValidator:
         def error(name, message):
             row.errors.append(RowError(row_no, FIELD_TO_HEADER[name], str(message)))
 
+        def checked(name, normalise, validate) -> str:
+            """The cell ``name`` normalised, kept if it is valid (else its error): the
+            valid value, or ""."""
+            value = normalise(cells.get(name, ""))
+            if not value:
+                return ""
+            try:
+                validate(value)
+            except ValidationError as exc:
+                error(name, exc.messages[0])
+                return ""
+            values[name] = value
+            return value
+
         for name, _header, required in COLUMNS:
             if required and not cells.get(name):
                 error(name, _("This column is required."))
@@ -258,16 +272,9 @@ class RosterValidator:
                 )
             else:
                 values[name] = value
-        id_number = normalise_id_number(cells.get("id_number", ""))
-        if id_number:
-            try:
-                validate_id_number(id_number)
-            except ValidationError as exc:
-                error("id_number", exc.messages[0])
-            else:
-                values["id_number"] = id_number
-                if values.get("gender") and id_number_gender(id_number) != values["gender"]:
-                    error("gender", _("The gender does not match the ID number."))
+        id_number = checked("id_number", normalise_id_number, validate_id_number)
+        if id_number and values.get("gender") and id_number_gender(id_number) != values["gender"]:
+            error("gender", _("The gender does not match the ID number."))
         college = cells.get("college", "")
         if college:
             if college in self.colleges:
@@ -303,13 +310,7 @@ class RosterValidator:
                     )
         values.setdefault("training_mode", TrainingMode.NON_TARGETED)
         credit = normalise_credit_code(cells.get("targeted_credit_code", ""))
-        if credit:
-            try:
-                validate_credit_code(credit)
-            except ValidationError as exc:
-                error("targeted_credit_code", exc.messages[0])
-            else:
-                values["targeted_credit_code"] = credit
+        checked("targeted_credit_code", normalise_credit_code, validate_credit_code)
         values["targeted_employer_name"] = cells.get("targeted_employer_name", "")[:100]
         values["agreement_no"] = cells.get("agreement_no", "")[:50]
         if values["training_mode"] != TrainingMode.NON_TARGETED:

@@ -5,6 +5,7 @@ tables of figures are built in ``cases.figures``."""
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html
@@ -113,6 +114,11 @@ def export(request, tables: list[Table], *, filename: str) -> HttpResponse | Non
                 rows=table.export_rows(),
             )
     return None
+
+
+def table_page(request, template: str, context: dict, *, tables, filename: str) -> HttpResponse:
+    """The page, or the XLSX of one of its ``tables`` when asked (see ``export``)."""
+    return export(request, tables, filename=filename) or render(request, template, context)
 
 
 def local_time(value) -> str:

@@ -64,6 +64,10 @@ class Scope:
     def ids(self, role: str) -> frozenset[int]:
         return self.orgs.get(role, frozenset())
 
+    def first(self, role: str) -> int | None:
+        """The organisation a home page opens at for ``role``: the lowest id (None: none)."""
+        return min(self.ids(role), default=None)
+
     @property
     def national(self) -> bool:
         return Role.NATIONAL_ADMIN in self.orgs

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cases.figures import category_table, figures_table, requested_cohort
 from core.forms import cohort_choices
 from core.http import int_or_404, query_string
-from core.tables import export
+from core.tables import table_page
 from processes.filings.models import Filing, ProvincialReport, ReportStatus
 from roles.decorators import role_required
 from roles.models import Role
@@ -34,12 +34,11 @@ def statistics_home(request):
     scope = scope_for_user(request.user)
     if scope.national:
         return redirect("stats:national")
-    provinces = sorted(scope.ids(Role.PROVINCIAL_MONITOR))
-    if provinces:
-        return redirect("stats:province", province_id=provinces[0])
+    if province_id := scope.first(Role.PROVINCIAL_MONITOR):
+        return redirect("stats:province", province_id=province_id)
     for role in UNIVERSITY_READERS:
-        if scope.ids(role):
-            return redirect("stats:university", university_id=sorted(scope.ids(role))[0])
+        if university_id := scope.first(role):
+            return redirect("stats:university", university_id=university_id)
     raise PermissionDenied
 
 
@@ -117,13 +116,10 @@ def _dashboard_page(request, d: selectors.Dashboard, *, group_header, group_page
         ),
         category_table("categories", _("By destination category"), d.categories, d.total.approved),
     ]
-    response = export(request, tables, filename=filename)
-    if response is not None:
-        return response
     query = request.GET.copy()
     for key in ("format", "table"):
         query.pop(key, None)
-    return render(
+    return table_page(
         request,
         "stats/dashboard.html",
         {
@@ -135,6 +131,8 @@ def _dashboard_page(request, d: selectors.Dashboard, *, group_header, group_page
             "sources": [("live", _("live figures")), ("reported", _("accepted reports"))],
             **extra,
         },
+        tables=tables,
+        filename=filename,
     )
 
 

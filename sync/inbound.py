@@ -118,13 +118,7 @@ def _receive_one(province: Province, event: dict) -> Outcome:
             if ReceivedEvent.objects.filter(event_id=event_id).exists():
                 return Outcome(event_id, EventResult.DUPLICATE, version=synced.version)
             if version <= synced.version:
-                ReceivedEvent.objects.create(
-                    event_id=event_id,
-                    case=synced,
-                    event_type=event["type"],
-                    version=version,
-                    result=EventResult.STALE,
-                )
+                _received(event_id, synced, event, version, EventResult.STALE)
                 return Outcome(
                     event_id,
                     EventResult.STALE,
@@ -134,13 +128,7 @@ def _receive_one(province: Province, event: dict) -> Outcome:
             _apply(synced=synced, university=university, province=province, event=event)
             synced.version, synced.event_id, synced.applied_at = version, event_id, timezone.now()
             synced.save(update_fields=["version", "event_id", "applied_at", "graduate"])
-            ReceivedEvent.objects.create(
-                event_id=event_id,
-                case=synced,
-                event_type=event["type"],
-                version=version,
-                result=EventResult.APPLIED,
-            )
+            _received(event_id, synced, event, version, EventResult.APPLIED)
     except ValidationError as exc:
         raise InvalidEvent(_validation_reason(exc)) from exc
     except IntegrityError as exc:
@@ -149,6 +137,13 @@ def _receive_one(province: Province, event: dict) -> Outcome:
             return Outcome(event_id, EventResult.DUPLICATE)
         raise InvalidEvent(f"conflicts with data held here: {exc}") from exc
     return Outcome(event_id, EventResult.APPLIED, version=version)
+
+
+def _received(event_id, synced, event, version, result) -> None:
+    """What became of the event, kept so that its redelivery is known."""
+    ReceivedEvent.objects.create(
+        event_id=event_id, case=synced, event_type=event["type"], version=version, result=result
+    )
 
 
 def _validation_reason(exc: ValidationError) -> str:

@@ -107,18 +107,13 @@ def confirmation_issue(*, graduate: Graduate, actor, consent: bool) -> Confirmat
     else:  # pragma: no cover
         raise RuntimeError("could not issue unique numbers")
     _confirmed_at_set(
-        graduate,
-        now,
-        at=now,
-        actor=actor,
-        kind=CaseEvent.Kind.CONFIRMED,
-        note=confirmation.transfer_no,
+        graduate, now, now, actor, CaseEvent.Kind.CONFIRMED, note=confirmation.transfer_no
     )
     consent_set(graduate=graduate, granted=consent, actor=actor)
     return confirmation
 
 
-def _confirmed_at_set(graduate, confirmed_at, *, at, actor, kind, note, before=None) -> None:
+def _confirmed_at_set(graduate, confirmed_at, at, actor, kind, *, note, before=None) -> None:
     """The case counts as confirmed from ``confirmed_at`` (None: no longer); its history
     says so at ``at``."""
     graduate.confirmed_at = confirmed_at
@@ -142,14 +137,9 @@ def confirmation_supersede(*, graduate: Graduate, actor, reason: str) -> Confirm
     confirmation.status, confirmation.is_current = ConfirmationStatus.SUPERSEDED, False
     confirmation.superseded_at, confirmation.superseded_reason = now, reason[:200]
     confirmation.save(update_fields=["status", "is_current", "superseded_at", "superseded_reason"])
+    superseded = CaseEvent.Kind.SUPERSEDED
     _confirmed_at_set(
-        graduate,
-        None,
-        at=now,
-        actor=actor,
-        kind=CaseEvent.Kind.SUPERSEDED,
-        before=confirmation.transfer_no,
-        note=reason,
+        graduate, None, now, actor, superseded, before=confirmation.transfer_no, note=reason
     )
     return confirmation
 

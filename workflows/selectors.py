@@ -311,14 +311,17 @@ def can_decide_org(scope: Scope, user, row: OrgTaskScope) -> bool:
     )
 
 
-def open_tasks_by_subject(user, *, kinds, subjects) -> dict[int, OrgTaskScope]:
-    """The user's open tasks (theirs or claimable) about these filings or reports, by id."""
-    return {
+def with_open_tasks(user, subjects: QuerySet, *, kinds) -> list[tuple[object, OrgTaskScope | None]]:
+    """These filings or reports, each with the user's open task about it (theirs or
+    claimable) or None."""
+    subjects = list(subjects)
+    open_tasks = {
         row.subject_id: row
         for row in org_tasks_for_user(user).filter(
             kind__in=kinds, subject_id__in=[subject.pk for subject in subjects]
         )
     }
+    return [(subject, open_tasks.get(subject.pk)) for subject in subjects]
 
 
 def subject_tasks(*, kinds, subject_id: int) -> QuerySet[OrgTaskScope]:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 from cases.figures import requested_cohort
 from core.forms import cohort_choices
 from core.http import query_string
-from core.tables import Table, export
+from core.tables import Table, table_page
 from roles.decorators import role_required
 from roles.models import Province, Role, University
 from roles.org_scope import scope_for_user
 from roles.selectors import province_for_user
-from workflows.selectors import open_tasks_by_subject, org_tasks_for_user
+from workflows.selectors import org_tasks_for_user, with_open_tasks
 
 from . import selectors, services
 from .flow import REPORT_KINDS
@@ -61,9 +61,9 @@ def _report_cells(report) -> list:
 @role_required(Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
 def reports_home(request):
     scope = scope_for_user(request.user)
-    monitored = sorted(scope.ids(Role.PROVINCIAL_MONITOR))
-    if monitored and not scope.national:
-        return redirect("filings:province_reports", province_id=monitored[0])
+    province_id = scope.first(Role.PROVINCIAL_MONITOR)
+    if province_id and not scope.national:
+        return redirect("filings:province_reports", province_id=province_id)
     cohort = requested_cohort(request)
     reports = {
         r.province_id: r
@@ -78,10 +78,7 @@ def reports_home(request):
             [province.name, *_report_cells(report)],
             url=reverse("filings:report", args=[report.pk]) if report else "",
         )
-    response = export(request, [table], filename=f"reports-{cohort}")
-    if response is not None:
-        return response
-    return render(
+    return table_page(
         request,
         "filings/reports_national.html",
         {
@@ -90,6 +87,8 @@ def reports_home(request):
             "cohorts": cohort_choices(),
             "query": query_string(cohort=cohort),
         },
+        tables=[table],
+        filename=f"reports-{cohort}",
     )
 
 
@@ -97,12 +96,13 @@ def reports_home(request):
 def province_reports(request, province_id):
     province = province_for_user(request.user, province_id)
     scope = scope_for_user(request.user)
-    reports = list(
+    reports = with_open_tasks(
+        request.user,
         ProvincialReport.objects.filter(province=province)
         .select_related("current_version", "accepted_version")
-        .order_by("-cohort")
+        .order_by("-cohort"),
+        kinds=REPORT_KINDS,
     )
-    open_tasks = open_tasks_by_subject(request.user, kinds=REPORT_KINDS, subjects=reports)
     filed = dict(
         Filing.objects.filter(province=province, filed_version__isnull=False)
         .values_list("cohort")
@@ -110,22 +110,21 @@ def province_reports(request, province_id):
         .order_by()
     )
     table = _reports_table(_("Cohort"))
-    for r in reports:
+    for r, _task in reports:
         table.append([r.cohort, *_report_cells(r)])
-    response = export(request, [table], filename=f"reports-{province.code}")
-    if response is not None:
-        return response
-    return render(
+    return table_page(
         request,
         "filings/province_reports.html",
         {
             "province": province,
-            "reports": [(r, open_tasks.get(r.pk)) for r in reports],
+            "reports": reports,
             "filed": sorted(filed.items(), reverse=True),
             "universities": University.objects.filter(province=province).count(),
             "can_submit": province.pk in scope.ids(Role.PROVINCIAL_MONITOR),
             "form": ReportSubmitForm(initial={"province": province.pk}),
         },
+        tables=[table],
+        filename=f"reports-{province.code}",
     )
 
 
@@ -158,14 +157,7 @@ def report_detail(request, report_id):
     if version is None:
         raise Http404
     table, total = report_table(version)
-    response = export(
-        request,
-        [table, versions_table(versions)],
-        filename=f"report-{report.province.code}-{report.cohort}-v{version.number}",
-    )
-    if response is not None:
-        return response
-    return render(
+    return table_page(
         request,
         "filings/report_detail.html",
         {
@@ -179,6 +171,8 @@ def report_detail(request, report_id):
                 kind__in=REPORT_KINDS, subject_id=report.pk
             ),
         },
+        tables=[table, versions_table(versions)],
+        filename=f"report-{report.province.code}-{report.cohort}-v{version.number}",
     )
 
 

@@ -60,7 +60,7 @@ def _new_task_url(process_id: int) -> str:
 # --- Filing ---------------------------------------------------------------------------------------
 
 
-def _snapshot(*, filing: Filing, actor, note: str = "") -> FilingVersion:
+def _snapshot(filing: Filing, actor, note: str = "") -> FilingVersion:
     """Write a new version of the filing: one entry per graduate of the cohort (the
     registration version in effect, the status, the confirmation) and their counts.
 
@@ -113,7 +113,7 @@ def _snapshot(*, filing: Filing, actor, note: str = "") -> FilingVersion:
     return version
 
 
-def _submitted(*, filing: Filing, version: FilingVersion, process_id: int) -> None:
+def _submitted(filing: Filing, version: FilingVersion, process_id: int) -> None:
     filing.status, filing.current_version = ReviewStatus.SUBMITTED, version
     if filing.first_submitted_at is None:
         filing.first_submitted_at = version.submitted_at
@@ -147,22 +147,43 @@ def filing_submit(*, university: University, cohort: int, actor, note: str = "")
         )
     if not Graduate.objects.filter(university=university, cohort=cohort).exists():
         raise ReportingNotPossible(_("There are no graduates of this cohort to file."))
-    version = _snapshot(filing=filing, actor=actor, note=note)
-    activation_process = FilingFlow.start.run(subject=filing)
-    _submitted(filing=filing, version=version, process_id=activation_process.pk)
-    return filing
+    return _started(FilingFlow, filing, _snapshot(filing, actor, note), _submitted)
+
+
+def _started(flow, subject, version, submitted):
+    """``subject``'s first version goes for review: its process starts, then ``submitted``
+    records and tells it."""
+    process = flow.start.run(subject=subject)
+    submitted(subject, version, process.pk)
+    return subject
 
 
 def filing_resubmit(*, task_id: int, user, note: str = "") -> FilingVersion:
     """Resubmit a returned filing as a new version (the task of its university's supervisors)."""
 
-    with task_step(task_id, user=user, kinds=(RESUBMIT_FILING,), claim=True) as step:
-        filing = Filing.objects.select_for_update().get(pk=step.process.artifact_object_id)
-        if filing.status != ReviewStatus.RETURNED:
-            raise TaskNotAvailable(_("This filing is not waiting for resubmission."))
-        version = _snapshot(filing=filing, actor=user, note=note)
-        step.hold(filing)
-        step.then(_submitted, filing=filing, version=version, process_id=step.process.pk)
+    return _resubmitted(
+        task_id,
+        user,
+        note,
+        kind=RESUBMIT_FILING,
+        model=Filing,
+        returned=ReviewStatus.RETURNED,
+        refusal=_("This filing is not waiting for resubmission."),
+        new_version=_snapshot,
+        submitted=_submitted,
+    )
+
+
+def _resubmitted(task_id, user, note, *, kind, model, returned, refusal, new_version, submitted):
+    """The task ``kind`` sends the returned subject of its process (a filing or a report)
+    for review again as a new version."""
+    with task_step(task_id, user=user, kinds=(kind,), claim=True) as step:
+        subject = model.objects.select_for_update().get(pk=step.process.artifact_object_id)
+        if subject.status != returned:
+            raise TaskNotAvailable(refusal)
+        version = new_version(subject, user, note)
+        step.hold(subject)
+        step.then(submitted, subject, version, step.process.pk)
         return version
 
 
@@ -230,7 +251,7 @@ def filing_period_set(*, province, cohort: int, due_on, actor) -> FilingPeriod:
 # --- Provincial report ------------------------------------------------------------------------------
 
 
-def _report_version(*, report: ProvincialReport, actor, note: str) -> ReportVersion:
+def _report_version(report: ProvincialReport, actor, note: str) -> ReportVersion:
     """A new version built from the province's filed university snapshots of the cohort."""
     filed = list(
         Filing.objects.filter(
@@ -254,7 +275,7 @@ def _report_version(*, report: ProvincialReport, actor, note: str) -> ReportVers
     return version
 
 
-def _report_submitted(*, report: ProvincialReport, version: ReportVersion, process_id) -> None:
+def _report_submitted(report: ProvincialReport, version: ReportVersion, process_id) -> None:
     report.status, report.current_version = ReportStatus.SUBMITTED, version
     report.save(update_fields=["status", "current_version"])
     notify_event(
@@ -278,25 +299,23 @@ def report_submit(*, province, cohort: int, actor, note: str = "") -> Provincial
         raise ReportingNotPossible(_("This report is already waiting for the Ministry."))
     if not created and report.status == ReportStatus.RETURNED:
         raise ReportingNotPossible(_("This report was returned: revise it from its task."))
-    version = _report_version(report=report, actor=actor, note=note)
-    process = ReportFlow.start.run(subject=report)
-    _report_submitted(report=report, version=version, process_id=process.pk)
-    return report
+    return _started(ReportFlow, report, _report_version(report, actor, note), _report_submitted)
 
 
 def report_revise(*, task_id: int, user, note: str = "") -> ReportVersion:
     """Submit a returned report again, rebuilt from the filed snapshots as they are now."""
 
-    with task_step(task_id, user=user, kinds=(REVISE_REPORT,), claim=True) as step:
-        report = ProvincialReport.objects.select_for_update().get(
-            pk=step.process.artifact_object_id
-        )
-        if report.status != ReportStatus.RETURNED:
-            raise TaskNotAvailable(_("This report is not waiting for revision."))
-        version = _report_version(report=report, actor=user, note=note)
-        step.hold(report)
-        step.then(_report_submitted, report=report, version=version, process_id=step.process.pk)
-        return version
+    return _resubmitted(
+        task_id,
+        user,
+        note,
+        kind=REVISE_REPORT,
+        model=ProvincialReport,
+        returned=ReportStatus.RETURNED,
+        refusal=_("This report is not waiting for revision."),
+        new_version=_report_version,
+        submitted=_report_submitted,
+    )
 
 
 def report_decide(*, task_id: int, user, accept: bool, reason: str = "") -> ReportVersion:

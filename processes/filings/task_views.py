@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.http import query_string
-from core.tables import export
+from core.tables import table_page
 from roles.models import University
 from roles.org_scope import scope_for_user
 from workflows.selectors import can_decide_org
@@ -103,15 +103,8 @@ def review_filing_task(request, row):
     version = filing.current_version
     version.filing = filing
     tables, total = version_tables(version, prefix="", university=filing.university)
-    response = export(
-        request,
-        tables,
-        filename=f"filing-{filing.university.code}-{filing.cohort}-v{version.number}",
-    )
-    if response is not None:
-        return response
     previous = filing.versions.filter(number__lt=version.number).order_by("-number").first()
-    return render(
+    return table_page(
         request,
         "filings/task_review_filing.html",
         {
@@ -124,6 +117,8 @@ def review_filing_task(request, row):
             "form": form,
             "can_decide": can_decide,
         },
+        tables=tables,
+        filename=f"filing-{filing.university.code}-{filing.cohort}-v{version.number}",
     )
 
 
@@ -170,17 +165,10 @@ def accept_report_task(request, row):
         return answer
     version = report.current_version
     table, total = report_table(version)
-    response = export(
-        request,
-        [table],
-        filename=f"report-{report.province.code}-{report.cohort}-v{version.number}",
-    )
-    if response is not None:
-        return response
     missing = University.objects.filter(province=report.province).exclude(
         pk__in=version.filings.values("filing__university_id")
     )
-    return render(
+    return table_page(
         request,
         "filings/task_accept_report.html",
         {
@@ -193,6 +181,8 @@ def accept_report_task(request, row):
             "form": form,
             "can_decide": can_decide,
         },
+        tables=[table],
+        filename=f"report-{report.province.code}-{report.cohort}-v{version.number}",
     )
 
 

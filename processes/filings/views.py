@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,12 +20,12 @@ from cases.figures import requested_cohort
 from cases.models import CaseStatus, CaseTally, Graduate
 from core.forms import cohort_choices
 from core.http import page_query, query_string
-from core.tables import Table, export, local_time
+from core.tables import Table, local_time, table_page
 from roles.decorators import role_required
 from roles.models import Province, Role, University
 from roles.org_scope import scope_for_user
 from roles.selectors import province_for_user, university_for_user
-from workflows.selectors import open_tasks_by_subject, org_tasks_for_user, subject_tasks
+from workflows.selectors import org_tasks_for_user, subject_tasks, with_open_tasks
 
 from . import selectors, services
 from .flow import FILING_KINDS
@@ -39,12 +39,10 @@ FILING_ROLES = (Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.NATION
 @role_required(*FILING_ROLES)
 def filings_home(request):
     scope = scope_for_user(request.user)
-    supervised = sorted(scope.ids(Role.UNIVERSITY_SUPERVISOR))
-    if supervised:
-        return redirect("filings:university_filings", university_id=supervised[0])
-    monitored = sorted(scope.ids(Role.PROVINCIAL_MONITOR))
-    if monitored:
-        return redirect("filings:province_filings", province_id=monitored[0])
+    if university_id := scope.first(Role.UNIVERSITY_SUPERVISOR):
+        return redirect("filings:university_filings", university_id=university_id)
+    if province_id := scope.first(Role.PROVINCIAL_MONITOR):
+        return redirect("filings:province_filings", province_id=province_id)
     cohort = requested_cohort(request)
     counts: dict[int, dict[str, int]] = {}
     for province_id, status, n in (
@@ -73,10 +71,7 @@ def filings_home(request):
             + "?"
             + query_string(cohort=cohort),
         )
-    response = export(request, [table], filename=f"filings-{cohort}")
-    if response is not None:
-        return response
-    return render(
+    return table_page(
         request,
         "filings/filings_national.html",
         {
@@ -85,6 +80,8 @@ def filings_home(request):
             "cohorts": cohort_choices(),
             "query": query_string(cohort=cohort),
         },
+        tables=[table],
+        filename=f"filings-{cohort}",
     )
 
 
@@ -93,12 +90,13 @@ def filings_home(request):
 def university_filings(request, university_id):
     university = university_for_user(request.user, university_id)
     scope = scope_for_user(request.user)
-    filings = list(
+    filings = with_open_tasks(
+        request.user,
         Filing.objects.filter(university=university)
         .select_related("current_version", "filed_version")
-        .order_by("-cohort")
+        .order_by("-cohort"),
+        kinds=FILING_KINDS,
     )
-    open_tasks = open_tasks_by_subject(request.user, kinds=FILING_KINDS, subjects=filings)
     counts = dict(
         CaseTally.objects.filter(university=university)
         .values_list("cohort")
@@ -110,7 +108,7 @@ def university_filings(request, university_id):
         title=_("Filings of %(university)s") % {"university": university.name},
         headers=[_("Cohort"), _("State"), _("Version"), _("Submitted"), _("Filed version")],
     )
-    for f in filings:
+    for f, _task in filings:
         table.append(
             [
                 f.cohort,
@@ -120,19 +118,18 @@ def university_filings(request, university_id):
                 f.filed_version.number if f.filed_version else "",
             ]
         )
-    response = export(request, [table], filename=f"filings-{university.code}")
-    if response is not None:
-        return response
-    return render(
+    return table_page(
         request,
         "filings/university_filings.html",
         {
             "university": university,
-            "filings": [(f, open_tasks.get(f.pk)) for f in filings],
+            "filings": filings,
             "can_submit": scope.supervises(university.pk),
             "form": FilingSubmitForm(initial={"university": university.pk}),
             "cohort_counts": sorted(counts.items(), reverse=True),
         },
+        tables=[table],
+        filename=f"filings-{university.code}",
     )
 
 
@@ -215,9 +212,6 @@ def province_filings(request, province_id):
             ],
             url=reverse("filings:filing", args=[row.filing.pk]) if row.filing else "",
         )
-    response = export(request, [table], filename=f"filings-{province.code}-{cohort}")
-    if response is not None:
-        return response
     scope = scope_for_user(request.user)
     all_rows, _period = (
         (rows, period) if not state else selectors.province_filings(province, cohort)
@@ -227,7 +221,7 @@ def province_filings(request, province_id):
     for row in all_rows:
         summary[row.state] += 1
         late += row.late
-    return render(
+    return table_page(
         request,
         "filings/province_filings.html",
         {
@@ -249,6 +243,8 @@ def province_filings(request, province_id):
                 }
             ),
         },
+        tables=[table],
+        filename=f"filings-{province.code}-{cohort}",
     )
 
 
@@ -289,14 +285,7 @@ def filing_detail(request, filing_id):
         raise Http404
     version.filing = filing
     tables, total = version_tables(version, prefix="", university=filing.university)
-    response = export(
-        request,
-        [*tables, versions_table(versions)],
-        filename=f"filing-{filing.university.code}-{filing.cohort}-v{version.number}",
-    )
-    if response is not None:
-        return response
-    return render(
+    return table_page(
         request,
         "filings/filing_detail.html",
         {
@@ -311,6 +300,8 @@ def filing_detail(request, filing_id):
             ),
             "history": subject_tasks(kinds=FILING_KINDS, subject_id=filing.pk),
         },
+        tables=[*tables, versions_table(versions)],
+        filename=f"filing-{filing.university.code}-{filing.cohort}-v{version.number}",
     )
 
 
@@ -379,15 +370,8 @@ def filing_compare(request, filing_id):
                 shown(change.after),
             ]
         )
-    response = export(
-        request,
-        [summary, changed],
-        filename=f"filing-{filing.university.code}-{filing.cohort}-v{older.number}-v{newer.number}",
-    )
-    if response is not None:
-        return response
     page = Paginator(changed.rows, 50).get_page(request.GET.get("page"))
-    return render(
+    return table_page(
         request,
         "filings/filing_compare.html",
         {
@@ -401,6 +385,8 @@ def filing_compare(request, filing_id):
             "query": page_query(request),
             "pair": query_string(a=older.number, b=newer.number),
         },
+        tables=[summary, changed],
+        filename=f"filing-{filing.university.code}-{filing.cohort}-v{older.number}-v{newer.number}",
     )
 
 

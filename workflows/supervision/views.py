@@ -30,9 +30,8 @@ SUPERVISION_ROLES = (Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.N
 def supervision_home(request):
     """The supervisor's own university; a monitor's province."""
     scope = scope_for_user(request.user)
-    supervised = sorted(scope.ids(Role.UNIVERSITY_SUPERVISOR))
-    if supervised:
-        return redirect("workflows:supervision_university", university_id=supervised[0])
+    if university_id := scope.first(Role.UNIVERSITY_SUPERVISOR):
+        return redirect("workflows:supervision_university", university_id=university_id)
     if scope.has_role(Role.PROVINCIAL_MONITOR):
         return redirect("workflows:supervision_province")
     raise PermissionDenied  # the national view is by province, not built yet
