@@ -101,7 +101,7 @@ class UniversitySummary(models.Model):
     it: what its row in the table and the charts need, so that a province reads one row per
     university whatever the number and mix of its graduates. Kept in the same transaction as
     the ``CaseTally`` rows it sums (``cases.tallies.tally_apply``); the counts follow the
-    definitions of ``reporting.figures.Figures`` (classes, flexible and 70/71/72 of the
+    definitions of ``cases.figures.Figures`` (classes, flexible and 70/71/72 of the
     approved registrations, confirmations and targeted standing of all)."""
 
     cohort = models.PositiveSmallIntegerField(_("cohort"))
