@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -35,9 +36,39 @@ def _rate_limited(request) -> bool:
     return by_user or by_ip
 
 
+# What a verifier is told of a lookup that shows no record: a heading and a sentence.
+NO_RECORD = {
+    LookupResult.SUPERSEDED: (
+        gettext_lazy("Superseded"),
+        gettext_lazy(
+            "This number belonged to a confirmation that a later change replaced. It is no "
+            "longer valid; ask the graduate for their current registration form."
+        ),
+    ),
+    LookupResult.NOT_AUTHORISED: (
+        gettext_lazy("Not authorised"),
+        gettext_lazy("The graduate has not authorised verification of this registration."),
+    ),
+    LookupResult.NO_MATCH: (
+        gettext_lazy("No matching registration"),
+        gettext_lazy("No registration matches this name and number. Check both and try again."),
+    ),
+    LookupResult.LOCKED: (
+        gettext_lazy("Account locked"),
+        gettext_lazy(
+            "Too many lookups failed. This account is locked for a while; the lock has been logged."
+        ),
+    ),
+    LookupResult.RATE_LIMITED: (
+        gettext_lazy("Too many lookups"),
+        gettext_lazy("Too many lookups in a short time. Please wait a minute and try again."),
+    ),
+}
+
+
 def _answer_context(answer) -> dict:
     confirmation = answer.confirmation if answer.shows_record else None
-    context = {"answer": answer, "result": answer.result}
+    context = {"answer": answer, "result": answer.result, "told": NO_RECORD.get(answer.result)}
     if confirmation is not None:
         context.update(
             confirmation=confirmation,
