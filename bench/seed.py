@@ -19,6 +19,7 @@ import random
 import secrets
 import string
 import time
+from typing import NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
@@ -155,6 +156,44 @@ def _pick(rng, mix):
         if r < acc:
             return value
     return mix[-1][0]
+
+
+class _Case(NamedTuple):
+    """One graduate as the rows of their processes refer to them."""
+
+    graduate_id: int
+    user_id: int
+    university: University
+    college: int
+
+
+def _task(
+    process_id,
+    task_id,
+    flow_task,
+    task_type,
+    status,
+    created,
+    *,
+    done=None,
+    owner=None,
+    permission=(None, None, None),
+):
+    """A viewflow_task row as ``_copy_all`` writes it: never reassigned, started when ``done``
+    (neither while open), with ``permission``'s three owner-permission columns."""
+    return (
+        task_id,
+        flow_task,
+        task_type,
+        status,
+        created,
+        None,
+        done,
+        done,
+        owner,
+        process_id,
+        *permission,
+    )
 
 
 class Nation:
@@ -388,6 +427,7 @@ class Nation:
             colleges = self.colleges[university.pk]
             college = colleges[i % len(colleges)]
             user_id, graduate_id = self._take("auth_user"), self._take("cases_graduate")
+            case = _Case(graduate_id, user_id, university, college)
             student_no = f"{COHORT}{i + 1:06d}"
             male = rng.random() < 0.5
             name = rng.choice("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗") + rng.choice(
@@ -443,54 +483,30 @@ class Nation:
             start_id = self._take("viewflow_task")
             register_id = self._take("viewflow_task")
             tasks = [
-                (
-                    start_id,
-                    ref["start"],
-                    "START",
-                    "DONE",
-                    opened,
-                    None,
-                    opened,
-                    opened,
-                    None,
+                _task(process_id, start_id, ref["start"], "START", "DONE", opened, done=opened),
+                _task(
                     process_id,
-                    None,
-                    None,
-                    None,
-                ),
-                (
                     register_id,
                     ref["register"],
                     "HUMAN",
                     "ASSIGNED" if state == "unregistered" else "DONE",
                     opened,
-                    None,
-                    None,
-                    None,
-                    user_id,
-                    process_id,
-                    None,
-                    None,
-                    None,
+                    owner=user_id,
                 ),
             ]
             previous = [(register_id, start_id)]
             scope = [
-                [
-                    register_id,
+                self._scope(
+                    case,
                     process_id,
+                    register_id,
                     "register",
-                    graduate_id,
-                    university,
-                    college,
                     "graduate",
                     user_id,
                     "assigned",
                     "",
                     opened,
-                    opened + self.sla["register"],
-                    None,
-                ]
+                )
             ]
             notifications.append(
                 (
@@ -543,35 +559,23 @@ class Nation:
                 scope[0][8], scope[0][12] = "done", submitted
                 check_id, route_id, audit_id = (self._take("viewflow_task") for _ in range(3))
                 tasks += [
-                    (
+                    _task(
+                        process_id,
                         check_id,
                         ref["check_targeted"],
                         "EXCLUSIVE_GATEWAY",
                         "DONE",
                         submitted,
-                        None,
-                        submitted,
-                        submitted,
-                        None,
-                        process_id,
-                        None,
-                        None,
-                        None,
+                        done=submitted,
                     ),
-                    (
+                    _task(
+                        process_id,
                         route_id,
                         ref["route_to_audit"],
                         "EXCLUSIVE_GATEWAY",
                         "DONE",
                         submitted,
-                        None,
-                        submitted,
-                        submitted,
-                        None,
-                        process_id,
-                        None,
-                        None,
-                        None,
+                        done=submitted,
                     ),
                 ]
                 previous += [(check_id, register_id), (route_id, check_id), (audit_id, route_id)]
@@ -583,174 +587,121 @@ class Nation:
                 audit_owner = None if state == "awaiting" else reviewer
                 audit_finished = decided if audit_status == "DONE" else None
                 tasks.append(
-                    (
+                    _task(
+                        process_id,
                         audit_id,
                         ref["university_audit"],
                         "HUMAN",
                         audit_status,
                         submitted,
-                        None,
-                        decided if audit_finished else None,
-                        audit_finished,
-                        audit_owner,
-                        process_id,
-                        self.audit_perm,
-                        self.university_ct,
-                        str(university.pk),
+                        done=audit_finished,
+                        owner=audit_owner,
+                        permission=(self.audit_perm, self.university_ct, str(university.pk)),
                     )
                 )
                 scope.append(
-                    [
-                        audit_id,
+                    self._scope(
+                        case,
                         process_id,
+                        audit_id,
                         "university_audit",
-                        graduate_id,
-                        university,
-                        college,
                         "university_reviewer",
                         audit_owner,
                         {"NEW": "open", "ASSIGNED": "assigned", "DONE": "done"}[audit_status],
                         category_code,
                         submitted,
-                        submitted + self.sla["university_audit"],
                         audit_finished,
-                    ]
+                    )
                 )
                 if state in ("returned", "approved", "confirmed"):
                     gate_id = self._take("viewflow_task")
                     tasks.append(
-                        (
+                        _task(
+                            process_id,
                             gate_id,
                             ref["check_university_audit"],
                             "EXCLUSIVE_GATEWAY",
                             "DONE",
                             decided,
-                            None,
-                            decided,
-                            decided,
-                            None,
-                            process_id,
-                            None,
-                            None,
-                            None,
+                            done=decided,
                         )
                     )
                     previous.append((gate_id, audit_id))
                     if state == "returned":
                         correct_id = self._take("viewflow_task")
                         tasks.append(
-                            (
+                            _task(
+                                process_id,
                                 correct_id,
                                 ref["correct"],
                                 "HUMAN",
                                 "ASSIGNED",
                                 decided,
-                                None,
-                                None,
-                                None,
-                                user_id,
-                                process_id,
-                                None,
-                                None,
-                                None,
+                                owner=user_id,
                             )
                         )
                         previous.append((correct_id, gate_id))
                         scope.append(
-                            [
-                                correct_id,
+                            self._scope(
+                                case,
                                 process_id,
+                                correct_id,
                                 "correct",
-                                graduate_id,
-                                university,
-                                college,
                                 "graduate",
                                 user_id,
                                 "assigned",
                                 category_code,
-                                decided,
-                                decided + self.sla["correct"],
-                                None,
-                            ]
-                        )
-                        events.append(
-                            (
-                                graduate_id,
-                                decided,
-                                reviewer,
-                                "returned",
-                                "status",
-                                "pending_audit",
-                                "returned",
-                                "请核对签约信息",
-                            )
-                        )
-                        notifications.append(
-                            (
-                                user_id,
-                                "registration_returned",
-                                {"reason": "请核对签约信息", "version": 1},
-                                "/",
-                                f"registration:{version_id}:returned",
                                 decided,
                             )
                         )
                     else:
                         end_id = self._take("viewflow_task")
                         tasks.append(
-                            (
+                            _task(
+                                process_id,
                                 end_id,
                                 ref["registration_approved"],
                                 "END",
                                 "DONE",
                                 decided,
-                                None,
-                                decided,
-                                decided,
-                                None,
-                                process_id,
-                                None,
-                                None,
-                                None,
+                                done=decided,
                             )
                         )
                         previous.append((end_id, gate_id))
-                        events.append(
-                            (
-                                graduate_id,
-                                decided,
-                                reviewer,
-                                "approved",
-                                "status",
-                                "pending_audit",
-                                "approved",
-                                "",
-                            )
+                    outcome = "returned" if state == "returned" else "approved"
+                    reason = "请核对签约信息" if state == "returned" else ""
+                    events.append(
+                        (
+                            graduate_id,
+                            decided,
+                            reviewer,
+                            outcome,
+                            "status",
+                            "pending_audit",
+                            outcome,
+                            reason,
                         )
-                        notifications.append(
-                            (
-                                user_id,
-                                "registration_approved",
-                                {"reason": "", "version": 1},
-                                "/",
-                                f"registration:{version_id}:approved",
-                                decided,
-                            )
+                    )
+                    notifications.append(
+                        (
+                            user_id,
+                            f"registration_{outcome}",
+                            {"reason": reason, "version": 1},
+                            "/",
+                            f"registration:{version_id}:{outcome}",
+                            decided,
                         )
+                    )
                 if state == "confirmed":
                     confirmed_at = decided + datetime.timedelta(days=rng.randint(1, 10))
                     self._leave(
                         rows,
-                        graduate_id,
-                        user_id,
-                        university,
-                        college,
+                        case,
                         category_code,
                         version_id,
                         reviewer,
                         decided,
                         confirmed_at,
-                        name,
                         events,
                     )
             process_finished = decided if state in ("approved", "confirmed") else None
@@ -805,6 +756,29 @@ class Nation:
             rows["event"] += events
             rows["notification"] += notifications
         self._write(rows)
+
+    def _scope(
+        self, case, process_id, task_id, kind, role, owner, status, category, created, finished=None
+    ):
+        """A task-scope row of ``case`` as ``_copy_all`` reads it, due after its kind's SLA (a
+        list: a first submission closes the register task's afterwards)."""
+        graduate_id, _user_id, university, college = case
+        due = created + self.sla[kind]
+        return [
+            task_id,
+            process_id,
+            kind,
+            graduate_id,
+            university,
+            college,
+            role,
+            owner,
+            status,
+            category,
+            created,
+            due,
+            finished,
+        ]
 
     def _version(self, version_id, graduate_id, code, submitted, user_id, state, university):
         rng = self.rng
@@ -886,21 +860,10 @@ class Nation:
                 yield field.removesuffix("_id"), str(value)
 
     def _leave(
-        self,
-        rows,
-        graduate_id,
-        user_id,
-        university,
-        college,
-        category_code,
-        version_id,
-        reviewer,
-        decided,
-        confirmed_at,
-        name,
-        events,
+        self, rows, case, category_code, version_id, reviewer, decided, confirmed_at, events
     ):
         """A leave-time confirmation done: details submitted and approved, then confirmed."""
+        graduate_id, user_id, university, _college = case
         ref = self.ref
         opened = decided + datetime.timedelta(hours=1)
         submitted = opened + datetime.timedelta(hours=3)
@@ -921,110 +884,63 @@ class Nation:
             )
         )
         rows["task"] += [
-            (
-                start,
-                ref["leave_start"],
-                "START",
-                "DONE",
-                opened,
-                None,
-                opened,
-                opened,
-                None,
+            _task(process_id, start, ref["leave_start"], "START", "DONE", opened, done=opened),
+            _task(
                 process_id,
-                None,
-                None,
-                None,
-            ),
-            (
                 confirm1,
                 ref["leave_confirm_leave"],
                 "HUMAN",
                 "DONE",
                 opened,
-                None,
-                submitted,
-                submitted,
-                user_id,
-                process_id,
-                None,
-                None,
-                None,
+                done=submitted,
+                owner=user_id,
             ),
-            (
+            _task(
+                process_id,
                 route1,
                 ref["leave_route_details"],
                 "EXCLUSIVE_GATEWAY",
                 "DONE",
                 submitted,
-                None,
-                submitted,
-                submitted,
-                None,
-                process_id,
-                None,
-                None,
-                None,
+                done=submitted,
             ),
-            (
+            _task(
+                process_id,
                 audit,
                 ref["leave_audit_transfer"],
                 "HUMAN",
                 "DONE",
                 submitted,
-                None,
-                approved,
-                approved,
-                reviewer,
-                process_id,
-                None,
-                None,
-                None,
+                done=approved,
+                owner=reviewer,
             ),
-            (
+            _task(
+                process_id,
                 confirm2,
                 ref["leave_confirm_leave"],
                 "HUMAN",
                 "DONE",
                 approved,
-                None,
-                confirmed_at,
-                confirmed_at,
-                user_id,
-                process_id,
-                None,
-                None,
-                None,
+                done=confirmed_at,
+                owner=user_id,
             ),
-            (
+            _task(
+                process_id,
                 route2,
                 ref["leave_route_details"],
                 "EXCLUSIVE_GATEWAY",
                 "DONE",
                 confirmed_at,
-                None,
-                confirmed_at,
-                confirmed_at,
-                None,
-                process_id,
-                None,
-                None,
-                None,
+                done=confirmed_at,
             ),
-            (
+            _task(
+                process_id,
                 end,
                 ref["leave_leave_confirmed"],
                 "END",
                 "DONE",
                 confirmed_at,
-                None,
-                confirmed_at,
-                confirmed_at,
-                None,
-                process_id,
-                None,
-                None,
-                None,
+                done=confirmed_at,
             ),
         ]
         rows["previous"] += [
@@ -1041,21 +957,18 @@ class Nation:
             (confirm2, "confirm_leave", "graduate", user_id, approved, confirmed_at),
         ):
             rows["scope"].append(
-                [
-                    task_id,
+                self._scope(
+                    case,
                     process_id,
+                    task_id,
                     kind,
-                    graduate_id,
-                    university,
-                    college,
                     role,
                     owner,
                     "done",
                     category_code,
                     created,
-                    created + self.sla[kind],
                     finished,
-                ]
+                )
             )
         transfer_id = self._take("cases_transferdetails")
         rows["transfer"].append(

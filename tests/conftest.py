@@ -9,6 +9,7 @@ import os
 
 import pytest
 from django.conf import settings
+from pytest_django.plugin import blocking_manager_key
 
 from roles.models import Role, VerifierOrganisation
 
@@ -61,15 +62,16 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends with a flush that empties the tables the migrations filled:
     put the code tables back once it is done, committed, for whatever test runs next (a
     pytest-xdist worker may run an ordinary test after a transactional one). An SLA
-    without its row is its kind's default."""
+    without its row is its kind's default. After the worker's last test there is no next
+    test, and its teardown has dropped the test database already."""
     yield
+    if nextitem is None:
+        return
     marker = item.get_closest_marker("django_db")
     flushed = "transactional_db" in getattr(item, "fixturenames", ()) or (
         marker is not None and marker.kwargs.get("transaction")
     )
     if flushed:
-        from pytest_django.plugin import blocking_manager_key
-
         with item.config.stash[blocking_manager_key].unblock():
             if _reference_data_missing():
                 _reference_data_load()

@@ -4,6 +4,7 @@ import random
 
 import factory
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from cases.roster_files import RosterValidator
 from portal.demo.identifiers import demo_roster_rows
@@ -68,6 +69,13 @@ def member(role, **org):
         org.setdefault("province", org["verifier_organisation"].province)
     role_services.membership_create(user=user, role=role, **org)
     return user
+
+
+def login(user) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def open_cohort(

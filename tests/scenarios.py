@@ -5,16 +5,13 @@ import datetime
 
 from cases import services as case_services
 from cases.models import Cohort, DestinationCategory, Graduate, Region
-from processes.changes import services as changes
 from processes.registration import services as registration
-from processes.targeted import services as targeted_services
 
-from .changes.helpers import upload
+from .changes.helpers import correct_late, decide_change, decide_targeted, request_void, upload
 from .factories import member, open_cohort
 from .workflows.helpers import (
     confirm,
     decide,
-    employment_values,
     open_leave_window,
     open_task,
     submit,
@@ -61,13 +58,8 @@ def busy_cohort(uni, supervisor, reviewer, *, count=10):
     # A targeted graduate registering outside the agreed region: mismatch, then an exception.
     targeted = targeted_graduate(uni, supervisor)
     submit(targeted, employer_region=Region.objects.get(code="440300"))
-    task = open_task(targeted, "targeted_check")
-    targeted_services.targeted_decide(
-        task_id=task.pk,
-        user=targeted_reviewer,
-        approve=True,
-        reason="已解除定向协议",
-        uploads=[upload()],
+    decide_targeted(
+        targeted, targeted_reviewer, approve=True, reason="已解除定向协议", uploads=[upload()]
     )
     decide(targeted, reviewer)
 
@@ -82,23 +74,18 @@ def busy_cohort(uni, supervisor, reviewer, *, count=10):
     window.changes_close_on = datetime.date(2099, 8, 31)
     window.save()
     g[5].refresh_from_db()
-    changes.change_request_submit(
-        graduate=g[5], user=g[5].user, kind="void", values=None, reason="作废重报"
-    )
-    task = open_task(g[5], "change_university_audit")
-    changes.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
+    request_void(g[5], "作废重报")
+    decide_change(g[5], reviewer)
 
     # After the deadline: late corrections, one of them superseding a confirmation.
     window.changes_close_on = datetime.date(2026, 8, 31)
     window.save()
-    for graduate, values in (
-        (g[1], employment_values(employer_name="更正后的单位有限公司")),
-        (g[6], employment_values(category=category("11"))),
+    for graduate, overrides in (
+        (g[1], {"employer_name": "更正后的单位有限公司"}),
+        (g[6], {"category": category("11")}),
     ):
         graduate.refresh_from_db()
-        changes.late_correction_submit(
-            graduate=graduate, user=supervisor, values=values, reason="离校后核实更正"
-        )
+        correct_late(graduate, supervisor, "离校后核实更正", **overrides)
 
     # The roster moves a graduate to another college and changes their education level.
     moved = Graduate.objects.get(pk=g[3].pk)

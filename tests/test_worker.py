@@ -13,11 +13,8 @@ import os
 import re
 import signal
 import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -28,6 +25,8 @@ from config.celery import app as celery_app
 from notifications import services
 from notifications.models import DeliveryAttempt, Notification
 
+from .factories import login
+from .live import celery_worker_command, database_url_named, wait_for
 from .workflows.helpers import decide, submit
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
@@ -40,40 +39,15 @@ def received(worker) -> list[str]:
     return re.findall(r"deliver_notification\[([0-9a-f-]+)\] received", worker.log.read_text())
 
 
-def wait_for(what, condition, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 class Worker:
     """One ``celery worker`` process group, its log in a file."""
 
     def __init__(self, env: dict, log: Path):
         self.log = log
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-P",
-                "prefork",
-                "-c",
-                "1",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"test-{uuid.uuid4().hex[:8]}@%h",
-                "-l",
-                "info",
-            ],
+            celery_worker_command(
+                "-P", "prefork", "-c", "1", name=f"test-{uuid.uuid4().hex[:8]}@%h"
+            ),
             cwd=settings.BASE_DIR,
             env=env,
             stdout=log.open("w"),
@@ -109,11 +83,12 @@ def workers(transactional_db, tmp_path):
     folders = {name: tmp_path / name for name in ("mail", "sms")}
     for folder in folders.values():
         folder.mkdir()
-    url = urlsplit(os.environ["DATABASE_URL"])
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
-        "DATABASE_URL": urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"])),
+        "DATABASE_URL": database_url_named(
+            os.environ["DATABASE_URL"], connection.settings_dict["NAME"]
+        ),
         "TEST_CELERY_QUEUE": queue,
         "TEST_MAIL_DIR": str(folders["mail"]),
         "TEST_SMS_DIR": str(folders["sms"]),
@@ -169,6 +144,15 @@ def returned(cohort, reviewer):
     return Notification.objects.get(user=graduate.user, kind="registration_returned")
 
 
+def attempt_log(notification, field):
+    """The notification's delivery attempts in the order they started: channel, result, ``field``."""
+    return list(
+        DeliveryAttempt.objects.filter(notification=notification)
+        .order_by("started_at", "id")
+        .values_list("channel", "result", field)
+    )
+
+
 def settled(notification):
     def check():
         notification.refresh_from_db()
@@ -211,11 +195,7 @@ def test_a_worker_killed_in_the_middle_of_a_send_leaves_it_to_another_sending_no
     assert len(mails(workers.mail)) == 1, "the e-mail was sent twice"
     assert len(texts(workers.sms)) == 1
     assert Notification.objects.filter(kind="registration_returned").count() == 1
-    log = list(
-        DeliveryAttempt.objects.filter(notification=notification)
-        .order_by("started_at", "id")
-        .values_list("channel", "result", "worker")
-    )
+    log = attempt_log(notification, "worker")
     assert [(channel, result) for channel, result, _w in log] == [
         ("email", "sent"),
         ("sms", "interrupted"),
@@ -232,11 +212,7 @@ def test_a_failed_send_is_retried_by_the_worker_after_a_backoff(workers, cohort,
     (workers.sms / "fail-once").touch()
     notification = returned(cohort, reviewer)
     wait_for("the retry to send the SMS", settled(notification), timeout=60)
-    log = list(
-        DeliveryAttempt.objects.filter(notification=notification)
-        .order_by("started_at", "id")
-        .values_list("channel", "result", "started_at")
-    )
+    log = attempt_log(notification, "started_at")
     assert [(c, r) for c, r, _at in log] == [
         ("email", "sent"),
         ("sms", "failed"),
@@ -250,16 +226,13 @@ def test_a_failed_send_is_retried_by_the_worker_after_a_backoff(workers, cohort,
 def test_the_statistics_recomputation_runs_on_the_worker_and_its_page_follows_it(
     workers, cohort, reviewer, national
 ):
-    from django.test import Client
-
     from cases.tallies import tallies_current
     from stats.models import StatisticsJob
 
     submit(cohort[0])
     decide(cohort[0], reviewer)
     incremental = tallies_current()
-    client = Client()
-    client.force_login(national)
+    client = login(national)
     response = client.post("/statistics/recompute/")
     job = StatisticsJob.objects.get()
     assert response["Location"] == f"/statistics/jobs/{job.pk}/"

@@ -20,7 +20,6 @@ import inspect
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 import cases.services
 import verification.services
@@ -28,21 +27,28 @@ from cases.hook import case_listener_remove, on_case_changed
 from cases.models import Cohort, Graduate, Region
 from cases.roster_files import RosterValidator
 from cases.tallies import coarse_tallies_rebuild, tallies_rebuild
-from processes.changes import services as changes
 from processes.leave import services as leave
 from processes.registration import services as registration
 from processes.spotchecks import services as spotchecks
-from processes.targeted import services as targeted_services
-from roles.models import Province, Role, University
+from roles.models import Role, University
 from sync.models import OutboxEvent
 from sync.state import case_state
 from workflows.models import ACTIVE_STATUSES, TaskScope
 
-from ..changes.helpers import upload
+from ..changes.helpers import (
+    correct_late,
+    decide_change,
+    decide_targeted,
+    request_change,
+    request_void,
+    upload,
+)
 from ..factories import UniversityFactory, member, open_cohort
 from ..scenarios import category, not_employed, targeted_graduate
+from ..spotchecks.helpers import launch
 from ..sync.helpers import EMPLOYED, TRANSFER, event, post_events, results, state
 from ..workflows.helpers import (
+    ROSTER_COLUMNS,
     TRANSFER_VALUES,
     decide,
     employment_values,
@@ -140,7 +146,6 @@ def test_every_writer_keeps_tallies_outbox_and_task_rows_in_step(
     # A roster re-import moves a graduate with an open task to another college and major.
     moved = g[7]
     other = uni.colleges.exclude(pk=moved.college_id).order_by("code").first()
-    header = ["学号", "姓名", "性别", "身份证号", "学历层次", "院系", "专业名称"]
     row = [
         moved.student_no,
         moved.name,
@@ -150,7 +155,7 @@ def test_every_writer_keeps_tallies_outbox_and_task_rows_in_step(
         other.name,
         "软件工程",
     ]
-    rows = RosterValidator(university=uni).parse([header, row])
+    rows = RosterValidator(university=uni).parse([ROSTER_COLUMNS, row])
     result = registration.roster_import(university=uni, cohort=2026, rows=rows, actor=supervisor)
     assert result.updated == 1
     assert TaskScope.objects.get(graduate=moved, kind="register").college_id == other.pk
@@ -178,42 +183,19 @@ def test_every_writer_keeps_tallies_outbox_and_task_rows_in_step(
 
     # Change requests: a change approved after confirmation, one rejected, a void.
     graduate = Graduate.objects.get(pk=g[1].pk)
-    changes.change_request_submit(
-        graduate=graduate,
-        user=graduate.user,
-        kind="change",
-        values=employment_values(category=category("12")),
-        reason="换了单位",
-    )
+    request_change(graduate, "换了单位", category=category("12"))
     step()
-    changes.change_audit_decide(
-        task_id=open_task(graduate, "change_university_audit").pk, user=reviewer, approve=True
-    )
+    decide_change(graduate, reviewer)
     step()
     graduate = Graduate.objects.get(pk=g[3].pk)
-    changes.change_request_submit(
-        graduate=graduate,
-        user=graduate.user,
-        kind="change",
-        values=employment_values(employer_name="另一家单位有限公司"),
-        reason="换了单位",
-    )
+    request_change(graduate, "换了单位", employer_name="另一家单位有限公司")
     step()
-    changes.change_audit_decide(
-        task_id=open_task(graduate, "change_university_audit").pk,
-        user=reviewer,
-        approve=False,
-        reason="材料不足",
-    )
+    decide_change(graduate, reviewer, approve=False, reason="材料不足")
     step()
     graduate = Graduate.objects.get(pk=g[4].pk)
-    changes.change_request_submit(
-        graduate=graduate, user=graduate.user, kind="void", values=None, reason="作废重报"
-    )
+    request_void(graduate, "作废重报")
     step()
-    changes.change_audit_decide(
-        task_id=open_task(graduate, "change_university_audit").pk, user=reviewer, approve=True
-    )
+    decide_change(graduate, reviewer)
     step()
 
     # Targeted graduates: an exception allowed, a registration returned, a change refused.
@@ -221,12 +203,7 @@ def test_every_writer_keeps_tallies_outbox_and_task_rows_in_step(
     step()
     submit(bound, employer_region=Region.objects.get(code="440300"))
     step()
-    targeted_services.targeted_decide(
-        task_id=open_task(bound, "targeted_check").pk,
-        user=targeted_reviewer,
-        approve=False,
-        reason="请按协议登记",
-    )
+    decide_targeted(bound, targeted_reviewer, approve=False, reason="请按协议登记")
     step()
     task = open_task(bound, "correct")
     registration.registration_submit(
@@ -235,47 +212,20 @@ def test_every_writer_keeps_tallies_outbox_and_task_rows_in_step(
         values=employment_values(employer_region=Region.objects.get(code="440300")),
     )
     step()
-    targeted_services.targeted_decide(
-        task_id=open_task(bound, "targeted_check").pk,
-        user=targeted_reviewer,
-        approve=True,
-        reason="已解除定向协议",
-        uploads=[upload()],
+    decide_targeted(
+        bound, targeted_reviewer, approve=True, reason="已解除定向协议", uploads=[upload()]
     )
     step()
     decide(bound, reviewer)
     step()
     bound = Graduate.objects.get(pk=bound.pk)
-    changes.change_request_submit(
-        graduate=bound,
-        user=bound.user,
-        kind="change",
-        values=employment_values(employer_region=Region.objects.get(code="310100")),
-        reason="又换了单位",
-    )
+    request_change(bound, "又换了单位", employer_region=Region.objects.get(code="310100"))
     step()
-    targeted_services.targeted_decide(
-        task_id=open_task(bound, "targeted_check").pk,
-        user=targeted_reviewer,
-        approve=False,
-        reason="不符合协议",
-    )
+    decide_targeted(bound, targeted_reviewer, approve=False, reason="不符合协议")
     step()
 
     # Spot check: a discrepancy corrected by the university, then the campaign closed.
-    campaign = spotchecks.campaign_launch(
-        actor=monitor,
-        name="核查",
-        province=Province.objects.get(code="110000"),
-        cohort=2026,
-        universities=[uni],
-        size_mode="count",
-        size_value=2,
-        oversample_factor=1,
-        deadline=timezone.localdate() + datetime.timedelta(days=7),
-        inspectors=[inspector],
-        seed=5,
-    )
+    campaign = launch(monitor, [inspector], name="核查", universities=[uni], size_value=2, seed=5)
     step()
     checks = list(TaskScope.objects.filter(campaign_id=campaign.pk).order_by("graduate_id"))
     spotchecks.spot_check_decide(
@@ -304,27 +254,12 @@ def test_every_writer_keeps_tallies_outbox_and_task_rows_in_step(
         changes_close_on=datetime.date(2026, 8, 31)
     )
     late = Graduate.objects.get(pk=g[5].pk)
-    changes.late_correction_submit(
-        graduate=late,
-        user=supervisor,
-        values=employment_values(category=category("11")),
-        reason="离校后核实",
-    )
+    correct_late(late, supervisor, "离校后核实", category=category("11"))
     step()
     bound = Graduate.objects.get(pk=bound.pk)
-    changes.late_correction_submit(
-        graduate=bound,
-        user=supervisor,
-        values=employment_values(employer_region=Region.objects.get(code="310100")),
-        reason="离校后核实",
-    )
+    correct_late(bound, supervisor, "离校后核实", employer_region=Region.objects.get(code="310100"))
     step()
-    targeted_services.targeted_decide(
-        task_id=open_task(bound, "targeted_check").pk,
-        user=targeted_reviewer,
-        approve=False,
-        reason="不符合协议",
-    )
+    decide_targeted(bound, targeted_reviewer, approve=False, reason="不符合协议")
     step()
 
     # A destination the province already reported, for a graduate who had not registered.

@@ -4,11 +4,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 
 from cases.models import CaseEvent, CaseStatus, ChangeRequest, Cohort, DestinationCategory
 from cases.services import ChangeNotAllowed, change_request_create
-from processes.changes import services as changes
 from processes.changes.flow import ChangeRequestFlow
 from processes.leave import services as leave
 from processes.leave.flow import LeaveConfirmationFlow
@@ -16,24 +14,22 @@ from processes.registration.flow import RegistrationFlow
 from verification.models import ConfirmationStatus
 from workflows.models import TaskScope
 
-from ..factories import member, open_cohort
-from ..workflows.helpers import confirm, employment_values, open_leave_window, open_task
+from ..factories import login, member, open_cohort
+from ..workflows.helpers import (
+    confirm,
+    employment_form,
+    employment_values,
+    open_leave_window,
+    open_task,
+)
+from .helpers import decide_change, request_change, request_void
 
 pytestmark = pytest.mark.django_db
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def change_form(**overrides):
-    data = {
-        k: (v.pk if hasattr(v, "pk") else v)
-        for k, v in employment_values(employer_name="新的单位有限公司").items()
-    }
+    data = employment_form(employer_name="新的单位有限公司")
     data.update(kind="change", reason="原单位解约，已与新单位签约")
     data.update(overrides)
     return data
@@ -114,19 +110,11 @@ def test_college_then_university_on_two_levels(uni2, deadline_ahead):
     submit(graduate)
     decide(graduate, college_reviewer)
     decide(graduate, reviewer)
-    changes.change_request_submit(
-        graduate=graduate,
-        user=graduate.user,
-        kind="change",
-        values=employment_values(employer_name="二级审核单位"),
-        reason="换单位",
-    )
-    task = open_task(graduate, "change_college_audit")
-    changes.change_audit_decide(task_id=task.pk, user=college_reviewer, approve=True)
+    request_change(graduate, "换单位", employer_name="二级审核单位")
+    decide_change(graduate, college_reviewer, kind="change_college_audit")
     graduate.refresh_from_db()
     assert graduate.current_registration.employer_name != "二级审核单位"  # not yet
-    task = open_task(graduate, "change_university_audit")
-    changes.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
+    decide_change(graduate, reviewer)
     graduate.refresh_from_db()
     assert graduate.current_registration.employer_name == "二级审核单位"
 
@@ -149,7 +137,9 @@ def test_college_then_university_on_two_levels(uni2, deadline_ahead):
 def test_the_deadline_is_31_august_beijing_time(approved, moment, allowed):
     graduate = approved
     values = employment_values(employer_name="边界单位")
-    if allowed:
+
+    def create():
+        """Ask for the change at ``moment``."""
         change_request_create(
             graduate=graduate,
             kind="change",
@@ -158,17 +148,13 @@ def test_the_deadline_is_31_august_beijing_time(approved, moment, allowed):
             actor=graduate.user,
             now=moment,
         )
+
+    if allowed:
+        create()
         assert ChangeRequest.objects.filter(graduate=graduate).count() == 1
     else:
         with pytest.raises(ChangeNotAllowed) as exc:
-            change_request_create(
-                graduate=graduate,
-                kind="change",
-                values=values,
-                reason="边界",
-                actor=graduate.user,
-                now=moment,
-            )
+            create()
         assert "2026-08-31" in str(exc.value)
         assert not ChangeRequest.objects.exists()
 
@@ -218,16 +204,9 @@ def test_a_change_after_confirmation_supersedes_the_numbers_and_reopens_confirma
     graduate = approved
     open_leave_window(graduate.university, supervisor)
     first = confirm(graduate, reviewer)
-    changes.change_request_submit(
-        graduate=graduate,
-        user=graduate.user,
-        kind="change",
-        values=employment_values(employer_name="确认后的新单位"),
-        reason="改签",
-    )
+    request_change(graduate, "改签", employer_name="确认后的新单位")
     # Confirmation is blocked while the change is pending... (no confirm task is open anyway)
-    task = open_task(graduate, "change_university_audit")
-    changes.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
+    decide_change(graduate, reviewer)
     first.refresh_from_db()
     graduate.refresh_from_db()
     assert first.status == ConfirmationStatus.SUPERSEDED and graduate.confirmed_at is None
@@ -248,13 +227,7 @@ def test_a_change_after_confirmation_supersedes_the_numbers_and_reopens_confirma
 def test_a_pending_change_blocks_confirmation(approved, reviewer, supervisor, deadline_ahead):
     graduate = approved
     open_leave_window(graduate.university, supervisor)
-    changes.change_request_submit(
-        graduate=graduate,
-        user=graduate.user,
-        kind="change",
-        values=employment_values(employer_name="待审单位"),
-        reason="改签",
-    )
+    request_change(graduate, "改签", employer_name="待审单位")
     from ..workflows.helpers import TRANSFER_VALUES
 
     task = open_task(graduate, "confirm_leave")
@@ -275,9 +248,7 @@ def test_a_void_sends_the_graduate_back_to_register(approved, reviewer, deadline
     login(graduate.user).post(
         f"/cases/{graduate.pk}/change/", {"kind": "void", "reason": "协议已解除，重新择业"}
     )
-    changes.change_audit_decide(
-        task_id=open_task(graduate, "change_university_audit").pk, user=reviewer, approve=True
-    )
+    decide_change(graduate, reviewer)
     graduate.refresh_from_db()
     assert graduate.status == CaseStatus.UNREGISTERED and graduate.current_registration is None
     assert graduate.registrations.get(number=1).status == "voided"
@@ -285,13 +256,9 @@ def test_a_void_sends_the_graduate_back_to_register(approved, reviewer, deadline
 
 
 def test_only_one_change_at_a_time_and_only_after_approval(cohort, approved, deadline_ahead):
-    changes.change_request_submit(
-        graduate=approved, user=approved.user, kind="void", values=None, reason="x"
-    )
+    request_void(approved, "x")
     with pytest.raises(ChangeNotAllowed):
-        changes.change_request_submit(
-            graduate=approved, user=approved.user, kind="void", values=None, reason="y"
-        )
+        request_void(approved, "y")
     unapproved = cohort[1]
     page = login(unapproved.user).get(f"/cases/{unapproved.pk}/change/").content.decode()
     assert 'data-testid="blocked"' in page
@@ -321,17 +288,8 @@ def test_the_case_page_compares_with_what_the_change_replaced_not_a_rejected_pro
     graduate = approved
     first = graduate.current_registration
     for employer, approve in (("被驳回的单位", False), ("新的单位", True)):
-        changes.change_request_submit(
-            graduate=graduate,
-            user=graduate.user,
-            kind="change",
-            values=employment_values(employer_name=employer),
-            reason="改签",
-        )
-        task = open_task(graduate, "change_university_audit")
-        changes.change_audit_decide(
-            task_id=task.pk, user=reviewer, approve=approve, reason="" if approve else "材料不全"
-        )
+        request_change(graduate, "改签", employer_name=employer)
+        decide_change(graduate, reviewer, approve=approve, reason="" if approve else "材料不全")
     context = login(supervisor).get(f"/cases/{graduate.pk}/").context
     assert context["current"].employer_name == "新的单位"
     assert [v.number for v in context["versions"]] == [3, 2, 1]

@@ -3,23 +3,16 @@
 import re
 
 import pytest
-from django.test import Client
 
 from cases.models import Evidence
 
-from ..factories import member
+from ..factories import login, member
 from .helpers import pdf_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
 EXECUTABLE = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
 WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post_change(client, graduate, files):

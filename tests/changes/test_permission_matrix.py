@@ -3,14 +3,13 @@
 import datetime
 
 import pytest
-from django.test import Client
 
 from cases.models import Cohort, Region
 from processes.changes import services as changes
 from roles.models import VerifierOrganisation
 from workflows.models import TaskScope
 
-from ..factories import member, open_cohort
+from ..factories import login, member, open_cohort
 from ..workflows.helpers import decide, open_task, submit
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +84,7 @@ def test_matrix_for_targeted_checks_and_change_audits(uni, other_uni, role, whic
         inside_graduate, inside_task = _change_world(uni)
         _outside, outside_task = _change_world(other_uni)
     expected = (TARGETED if which == "targeted" else CHANGE)[role]
-    client = Client()
-    client.force_login(_user(role, uni, inside_graduate))
+    client = login(_user(role, uni, inside_graduate))
     decision = {"decision": "return", "reason": "不符合要求"}
     outside = expected if role == "national_admin" else (404, 404, 404)
     for task, answers in ((inside_task, expected), (outside_task, outside)):

@@ -3,44 +3,30 @@
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from cases.models import CaseStatus, Region, TargetedException
 from cases.roster_files import RosterValidator
 from cases.targeted import region_covers
-from processes.changes import services as changes
 from processes.registration import services as registration
 from processes.targeted import services as targeted_services
 from workflows.models import TaskScope
 
-from ..factories import member
-from ..workflows.helpers import GOOD_CREDIT_CODE, decide, employment_values, open_task, submit
-from .helpers import upload
+from ..factories import login, member
+from ..workflows.helpers import GOOD_CREDIT_CODE, ROSTER_COLUMNS, decide, open_task, submit
+from .helpers import correct_late, request_change, upload
 
 pytestmark = pytest.mark.django_db
 
 OTHER_CREDIT_CODE = "9144030071526726XG"
 HEADER = [
-    "学号",
-    "姓名",
-    "性别",
-    "身份证号",
-    "学历层次",
-    "院系",
-    "专业名称",
+    *ROSTER_COLUMNS,
     "培养方式",
     "定向单位",
     "定向单位统一社会信用代码",
     "定向地区代码",
     "协议编号",
 ]
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -171,13 +157,7 @@ def test_change_requests_are_checked_too(targeted, targeted_reviewer, reviewer, 
     by_employer, _ = targeted
     submit(by_employer)
     decide(by_employer, reviewer)
-    changes.change_request_submit(
-        graduate=by_employer,
-        user=by_employer.user,
-        kind="change",
-        values=employment_values(employer_credit_code=OTHER_CREDIT_CODE),
-        reason="换单位",
-    )
+    request_change(by_employer, "换单位", employer_credit_code=OTHER_CREDIT_CODE)
     task = open_task(by_employer)
     assert task.kind == "targeted_check"
     targeted_services.targeted_decide(
@@ -237,12 +217,7 @@ def test_a_late_correction_that_breaks_the_agreement_goes_to_the_targeted_review
     submit(by_employer)
     decide(by_employer, reviewer)
     # Cohort 2026's 31 August has passed: the university records the correction itself.
-    changes.late_correction_submit(
-        graduate=by_employer,
-        user=supervisor,
-        values=employment_values(employer_credit_code=OTHER_CREDIT_CODE),
-        reason="用人单位变更",
-    )
+    correct_late(by_employer, supervisor, "用人单位变更", employer_credit_code=OTHER_CREDIT_CODE)
     task = open_task(by_employer)
     assert task.kind == "targeted_check" and task.candidate_role == "targeted_reviewer"
     client = login(targeted_reviewer)
@@ -258,11 +233,12 @@ def test_a_late_correction_that_breaks_the_agreement_goes_to_the_targeted_review
     ).exists()
 
     # A second correction that breaks the agreement: this time the exception is allowed.
-    changes.late_correction_submit(
-        graduate=by_employer,
-        user=supervisor,
-        values=employment_values(employer_credit_code=OTHER_CREDIT_CODE, employer_name="另一单位"),
-        reason="再次变更",
+    correct_late(
+        by_employer,
+        supervisor,
+        "再次变更",
+        employer_credit_code=OTHER_CREDIT_CODE,
+        employer_name="另一单位",
     )
     task = open_task(by_employer)
     assert task.kind == "targeted_check"
@@ -284,12 +260,8 @@ def test_a_matching_late_correction_needs_no_targeted_check(targeted, reviewer, 
     by_employer, _ = targeted
     submit(by_employer)
     decide(by_employer, reviewer)
-    changes.late_correction_submit(
-        graduate=by_employer,
-        user=supervisor,
-        values=employment_values(employer_name="更名后的单位"),  # same credit code
-        reason="单位更名",
-    )
+    # A new name, the same credit code.
+    correct_late(by_employer, supervisor, "单位更名", employer_name="更名后的单位")
     by_employer.refresh_from_db()
     assert by_employer.targeted_compliance == "matching"
     assert not TaskScope.objects.filter(graduate=by_employer, kind="targeted_check").exists()

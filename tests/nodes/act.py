@@ -77,22 +77,13 @@ def register(university, cohort, student_no, outcome="approve", **overrides):
 
 def change(university, cohort, student_no, employer_name, approve=True):
     """The graduate requests a change; the university approves (or leaves it pending)."""
-    from processes.changes import services as changes
     from roles.models import Role
-    from tests.workflows.helpers import employment_values, open_task
+    from tests.changes.helpers import decide_change, request_change
 
     graduate = _graduate(university, cohort, student_no)
-    changes.change_request_submit(
-        graduate=graduate,
-        user=graduate.user,
-        kind="change",
-        values=employment_values(employer_name=employer_name),
-        reason="换了单位",
-    )
+    request_change(graduate, "换了单位", employer_name=employer_name)
     if approve:
-        task = open_task(graduate, "change_university_audit")
-        reviewer = _staff(Role.UNIVERSITY_REVIEWER, graduate.university)
-        changes.change_audit_decide(task_id=task.pk, user=reviewer, approve=True)
+        decide_change(graduate, _staff(Role.UNIVERSITY_REVIEWER, graduate.university))
     return approve
 
 

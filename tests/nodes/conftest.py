@@ -15,10 +15,8 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -27,17 +25,9 @@ from django.conf import settings
 
 from sync import signing
 
+from ..live import celery_worker_command, database_url_named, wait_for
+
 ROOT = Path(settings.BASE_DIR)
-
-
-def wait_for(what, condition, timeout=60.0, every=0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _free_port() -> int:
@@ -134,11 +124,6 @@ class Node:
             return False
 
 
-def _admin_dsn(database_url: str) -> str:
-    parts = urlsplit(database_url)
-    return urlunsplit(parts._replace(path="/postgres"))
-
-
 @pytest.fixture(scope="session")
 def nodes(tmp_path_factory, django_db_blocker):
     """The national and the provincial node, with the provincial relay's worker."""
@@ -152,7 +137,7 @@ def nodes(tmp_path_factory, django_db_blocker):
         _free_port(),
     ]
     tmp = tmp_path_factory.mktemp("nodes")
-    with psycopg.connect(_admin_dsn(database_url), autocommit=True) as conn:
+    with psycopg.connect(database_url_named(database_url, "postgres"), autocommit=True) as conn:
         for name in names.values():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -175,9 +160,7 @@ def nodes(tmp_path_factory, django_db_blocker):
             **base,
             "NODE_ROLE": "national",
             "SECRET_KEY": secrets.token_urlsafe(40),
-            "DATABASE_URL": urlunsplit(
-                urlsplit(database_url)._replace(path="/" + names["national"])
-            ),
+            "DATABASE_URL": database_url_named(database_url, names["national"]),
             "VAR_DIR": str(tmp / "national"),
         },
         ports[0],
@@ -188,7 +171,7 @@ def nodes(tmp_path_factory, django_db_blocker):
         "NODE_ROLE": "provincial",
         "NODE_PROVINCE": "110000",
         "SECRET_KEY": secrets.token_urlsafe(40),
-        "DATABASE_URL": urlunsplit(urlsplit(database_url)._replace(path="/" + names["provincial"])),
+        "DATABASE_URL": database_url_named(database_url, names["provincial"]),
         "VAR_DIR": str(tmp / "provincial"),
         "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
         "TEST_CELERY_QUEUE": queue,
@@ -214,22 +197,7 @@ def nodes(tmp_path_factory, django_db_blocker):
     provincial.act(["setup"])
     provincial.key = key
     worker = Process(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-P",
-            "solo",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"nodes-{uuid.uuid4().hex[:8]}@%h",
-            "-l",
-            "info",
-        ],
+        celery_worker_command("-P", "solo", name=f"nodes-{uuid.uuid4().hex[:8]}@%h"),
         provincial_env,
         tmp / "provincial-worker.log",
     )
@@ -250,7 +218,7 @@ def nodes(tmp_path_factory, django_db_blocker):
         provincial.server.stop()
         national.server.stop()
         _drop_queue(os.environ["CELERY_BROKER_URL"], queue)
-        with psycopg.connect(_admin_dsn(database_url), autocommit=True) as conn:
+        with psycopg.connect(database_url_named(database_url, "postgres"), autocommit=True) as conn:
             for name in names.values():
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

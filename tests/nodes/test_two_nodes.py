@@ -9,9 +9,15 @@ import random
 
 import pytest
 
-from .conftest import signed_get, signed_post, wait_for
+from ..live import wait_for
+from .conftest import signed_get, signed_post
 
 pytestmark = pytest.mark.nodes
+
+
+def step(action, cohort, **arguments):
+    """One step for ``act``, on 北京测试大学 (19101) and the given cohort."""
+    return [action, {"university": "19101", "cohort": cohort, **arguments}]
 
 
 def pending(node, cohort):
@@ -29,7 +35,7 @@ def national_group(nodes, cohort):
 
 
 def provincial_group(nodes, cohort):
-    (summary,) = nodes.provincial.act(["summary", {"university": "19101", "cohort": cohort}])
+    (summary,) = nodes.provincial.act(step("summary", cohort))
     return summary["group"]
 
 
@@ -44,22 +50,11 @@ def delivered(nodes, cohort, timeout=90):
 
 def test_registrations_made_on_the_provincial_node_appear_on_the_national_one(nodes):
     nodes.provincial.act(
-        ["open_cohort", {"university": "19101", "cohort": 2026, "count": 5, "first_no": 1}],
-        ["register", {"university": "19101", "cohort": 2026, "student_no": "202600001"}],
-        ["register", {"university": "19101", "cohort": 2026, "student_no": "202600002"}],
-        [
-            "register",
-            {
-                "university": "19101",
-                "cohort": 2026,
-                "student_no": "202600003",
-                "outcome": "return",
-            },
-        ],
-        [
-            "register",
-            {"university": "19101", "cohort": 2026, "student_no": "202600004", "outcome": "none"},
-        ],
+        step("open_cohort", 2026, count=5, first_no=1),
+        step("register", 2026, student_no="202600001"),
+        step("register", 2026, student_no="202600002"),
+        step("register", 2026, student_no="202600003", outcome="return"),
+        step("register", 2026, student_no="202600004", outcome="none"),
     )
     delivered(nodes, 2026)
     mine = provincial_group(nodes, 2026)
@@ -80,18 +75,10 @@ def test_with_the_national_node_down_changes_wait_in_the_outbox_and_all_arrive_o
     nodes.national.stop()
     try:
         nodes.provincial.act(
-            ["open_cohort", {"university": "19101", "cohort": 2027, "count": 4, "first_no": 1}],
-            ["register", {"university": "19101", "cohort": 2027, "student_no": "202700001"}],
-            ["register", {"university": "19101", "cohort": 2027, "student_no": "202700002"}],
-            [
-                "change",
-                {
-                    "university": "19101",
-                    "cohort": 2027,
-                    "student_no": "202700002",
-                    "employer_name": "北京新单位有限公司",
-                },
-            ],
+            step("open_cohort", 2027, count=4, first_no=1),
+            step("register", 2027, student_no="202700001"),
+            step("register", 2027, student_no="202700002"),
+            step("change", 2027, student_no="202700002", employer_name="北京新单位有限公司"),
         )
         waiting = wait_for(
             "the relay to have tried and failed",
@@ -119,27 +106,11 @@ def test_duplicate_and_out_of_order_deliveries_leave_the_national_data_equal(nod
     nodes.worker.stop()  # the relay waits; this test delivers the events itself first
     try:
         nodes.provincial.act(
-            ["open_cohort", {"university": "19101", "cohort": 2028, "count": 3, "first_no": 1}],
-            [
-                "register",
-                {
-                    "university": "19101",
-                    "cohort": 2028,
-                    "student_no": "202800001",
-                    "outcome": "return",
-                },
-            ],
-            ["register", {"university": "19101", "cohort": 2028, "student_no": "202800002"}],
-            [
-                "change",
-                {
-                    "university": "19101",
-                    "cohort": 2028,
-                    "student_no": "202800002",
-                    "employer_name": "北京改签单位有限公司",
-                },
-            ],
-            ["register", {"university": "19101", "cohort": 2028, "student_no": "202800003"}],
+            step("open_cohort", 2028, count=3, first_no=1),
+            step("register", 2028, student_no="202800001", outcome="return"),
+            step("register", 2028, student_no="202800002"),
+            step("change", 2028, student_no="202800002", employer_name="北京改签单位有限公司"),
+            step("register", 2028, student_no="202800003"),
         )
         events = [
             {k: e[k] for k in ("id", "type", "case", "version", "payload")}
@@ -185,9 +156,7 @@ def test_reconciliation_reports_differences_and_resends_what_the_national_node_l
     (run,) = nodes.provincial.act(["reconcile"])
     assert run == {"outcome": "equal", "resent": 0, "differences": []}
 
-    (tampered,) = nodes.national.act(
-        ["tamper", {"university": "19101", "cohort": 2026, "student_no": "202600002"}]
-    )
+    (tampered,) = nodes.national.act(step("tamper", 2026, student_no="202600002"))
     changed, lost = tampered
     assert changed == 1
     assert national_group(nodes, 2026) != provincial_group(nodes, 2026)

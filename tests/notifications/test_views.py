@@ -6,13 +6,9 @@ from django.test import Client
 from notifications import services
 from notifications.models import Notification, NotificationSettings
 
+from ..factories import login
+
 pytestmark = pytest.mark.django_db
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def tell(user, text, key, url="/"):

@@ -5,7 +5,6 @@ then shows figures equal to a direct count of the cases."""
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from cases.figures import cells
@@ -14,18 +13,13 @@ from notifications.models import Notification
 from processes.filings.models import Filing, FilingEntry, ProvincialReport
 from workflows.models import OrgTaskScope
 
-from ..factories import UniversityFactory, member, open_cohort
+from ..factories import UniversityFactory, login, member, open_cohort
 from ..scenarios import category
+from ..spotchecks.helpers import launch
 from ..workflows.helpers import decide, submit
 from .helpers import direct_figures
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def open_task(kind) -> OrgTaskScope:
@@ -287,7 +281,6 @@ def test_every_export_link_on_every_page_opens_in_openpyxl(
     from django.utils import timezone
 
     from processes.filings import services
-    from processes.spotchecks import services as spotchecks
 
     services.filing_submit(university=uni, cohort=2026, actor=supervisor)
     services.filing_review(
@@ -297,17 +290,13 @@ def test_every_export_link_on_every_page_opens_in_openpyxl(
     services.filing_review(task_id=open_task("review_filing").pk, user=monitor, file=True)
     report = services.report_submit(province=uni.province, cohort=2026, actor=monitor)
     services.report_decide(task_id=open_task("accept_report").pk, user=national, accept=True)
-    campaign = spotchecks.campaign_launch(
-        actor=monitor,
+    campaign = launch(
+        monitor,
+        [inspector],
+        timezone.localdate() + datetime.timedelta(days=3),
         name="核查",
         province=uni.province,
-        cohort=2026,
-        universities=[],
-        size_mode="count",
         size_value=2,
-        oversample_factor=1,
-        deadline=timezone.localdate() + datetime.timedelta(days=3),
-        inspectors=[inspector],
     )
     filing = Filing.objects.get()
     pages = {

@@ -2,18 +2,14 @@
 only their province, inspectors only their sample, the nation reads everything and acts
 only on the reports it accepts. Inside Beijing and outside (Shanghai), against the URLs."""
 
-import datetime
-
 import pytest
-from django.test import Client
-from django.utils import timezone
 
 from processes.filings import services as reporting_services
-from processes.spotchecks import services as spotchecks
 from roles.models import VerifierOrganisation
 from workflows.models import OrgTaskScope, TaskScope
 
-from ..factories import member, open_cohort
+from ..factories import login, member, open_cohort
+from ..spotchecks.helpers import launch
 from ..workflows.helpers import decide, submit
 
 pytestmark = pytest.mark.django_db
@@ -89,17 +85,13 @@ def world(uni, uni2, other_uni, beijing, shanghai):
     )
     reporting_services.filing_submit(university=other_uni, cohort=2026, actor=boss_sh)
 
-    campaign = spotchecks.campaign_launch(
-        actor=people["provincial_monitor"],
+    campaign = launch(
+        people["provincial_monitor"],
+        [people["inspector"]],
         name="抽查",
         province=beijing,
-        cohort=2026,
         universities=[uni],
-        size_mode="count",
         size_value=1,
-        oversample_factor=1,
-        deadline=timezone.localdate() + datetime.timedelta(days=7),
-        inspectors=[people["inspector"]],
         seed=5,
     )
     check = TaskScope.objects.get(campaign_id=campaign.pk, kind="spot_check")
@@ -139,8 +131,7 @@ def world(uni, uni2, other_uni, beijing, shanghai):
 @pytest.mark.parametrize("role", list(MATRIX))
 def test_permission_matrix_of_filing_reports_dashboards_and_spot_checks(world, role):
     people, urls = world
-    client = Client()
-    client.force_login(people[role])
+    client = login(people[role])
     answers = []
     for method, url, data in urls:
         response = client.get(url) if method == "get" else client.post(url, data)
@@ -152,8 +143,7 @@ def test_the_nation_reads_every_case_but_acts_on_none(world):
     people, _urls = world
     from cases.models import Graduate
 
-    client = Client()
-    client.force_login(people["national_admin"])
+    client = login(people["national_admin"])
     graduate = Graduate.objects.filter(status="approved").first()
     assert client.get(f"/cases/{graduate.pk}/").status_code == 200
     check = TaskScope.objects.get(kind="spot_check")

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Graduate
@@ -18,8 +17,8 @@ from cases.tallies import (
 )
 from roles.models import University
 
-from ..factories import member
-from ..workflows.test_postgres import _seed
+from ..factories import login, member
+from ..workflows.test_postgres import _explain, _plan, _seed_at_scale
 
 pytestmark = pytest.mark.postgres
 
@@ -38,23 +37,9 @@ ON CONFLICT DO NOTHING
 """
 
 
-def _explain(sql: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 @pytest.mark.django_db
 def test_no_dashboard_query_reads_the_case_table(beijing):
-    seeder = member("national_admin")
-    graduates = _seed(
-        province_id=beijing.pk,
-        universities=100,
-        per_university=480,
-        big_university_extra=6000,
-        user_id=seeder.pk,
-    )
-    assert graduates >= 50_000
+    _seed_at_scale(beijing)
     for university_id in University.objects.values_list("pk", flat=True):
         tallies_rebuild(university_id=university_id)
     assert tallies_current() == tallies_direct(Graduate.objects.all())
@@ -66,8 +51,7 @@ def test_no_dashboard_query_reads_the_case_table(beijing):
         cursor.execute("SELECT count(*) FROM cases_casetally")
         assert cursor.fetchone()[0] > 10_000
     big = University.objects.get(code="20001")
-    client = Client()
-    client.force_login(member("national_admin"))
+    client = login(member("national_admin"))
     for url in (
         "/statistics/national/?cohort=2026&source=live",
         f"/statistics/province/{beijing.pk}/?cohort=2026",
@@ -152,10 +136,7 @@ def test_the_filing_and_report_inbox_is_read_through_its_indexes(beijing):
     for user in (monitor, assignee):
         qs = org_tasks_for_user(user)
         for label, query in (("page", qs[:50]), ("count", qs.order_by().values("pk"))):
-            sql, params = query.query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN " + sql, params)
-                plan = "\n".join(row[0] for row in cursor.fetchall())
+            plan = _plan(query)
             assert "Seq Scan on reporting_orgtaskscope" not in plan, f"{label}\n{plan}"
             assert "orgscope_" in plan, f"{label}\n{plan}"
     assert len(org_tasks_for_user(monitor)[:50]) == 50

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import CaseTally, Graduate, ProvinceTally, UniversitySummary
@@ -18,17 +17,11 @@ from stats import services as stats_services
 from stats.models import StatisticsJob
 from workflows.models import OrgTaskScope
 
-from ..factories import UniversityFactory, member, open_cohort
+from ..factories import UniversityFactory, login, member, open_cohort
 from ..workflows.helpers import decide, submit
 from .helpers import direct_figures
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_recomputation_started_on_the_page_gives_the_incremental_numbers(

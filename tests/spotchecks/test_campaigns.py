@@ -4,7 +4,6 @@ discrepancies that reach the university as tasks, the report and the end of acce
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from cases.models import CaseEvent, ChangeRequest, Graduate
@@ -17,33 +16,11 @@ from workflows import services
 from workflows.models import TaskScope
 
 from ..changes.helpers import upload
-from ..workflows.helpers import employment_values
+from ..factories import login
+from ..workflows.helpers import employment_form
+from .helpers import launch
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def launch(monitor, inspectors, deadline, **overrides):
-    from roles.models import Province
-
-    values = {
-        "name": "2026届毕业去向核查",
-        "province": Province.objects.get(code="110000"),
-        "cohort": 2026,
-        "universities": [],
-        "size_mode": "count",
-        "size_value": 4,
-        "oversample_factor": 1,
-        "deadline": deadline,
-        "inspectors": inspectors,
-    }
-    values.update(overrides)
-    return spotchecks.campaign_launch(actor=monitor, **values)
 
 
 def sampled_ids(campaign) -> list[int]:
@@ -237,10 +214,7 @@ def test_checks_discrepancies_corrections_and_the_report(
 
     page = login(reviewer).get(f"/tasks/{correction.pk}/").content.decode()
     assert "单位查无此人" in page and "call.pdf" in page
-    data = {
-        k: (v.pk if hasattr(v, "pk") else v)
-        for k, v in employment_values(employer_name="核查后更正的单位").items()
-    }
+    data = employment_form(employer_name="核查后更正的单位")
     data.update(resolution="corrected", note="经核实，毕业生已更换单位")
     assert login(reviewer).post(f"/tasks/{correction.pk}/", data).status_code == 302
     check = SpotCheck.objects.get(graduate_id=correction.graduate_id)
@@ -373,10 +347,7 @@ def test_a_spot_check_correction_that_breaks_a_targeted_agreement_goes_to_the_ta
         {"outcome": "inconsistent", "notes": "已去其他单位", "evidence": upload("call.pdf")},
     )
     correction = TaskScope.objects.get(kind="correct_discrepancy")
-    data = {
-        k: (v.pk if hasattr(v, "pk") else v)
-        for k, v in employment_values(employer_credit_code="9144030071526726XG").items()
-    }
+    data = employment_form(employer_credit_code="9144030071526726XG")
     data.update(resolution="corrected", note="核实后更正为实际单位")
     assert login(reviewer).post(f"/tasks/{correction.pk}/", data).status_code == 302
     graduate = Graduate.objects.get(pk=check.graduate_id)

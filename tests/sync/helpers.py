@@ -6,8 +6,9 @@ import uuid
 
 from sync import signing
 
+from ..workflows.helpers import GOOD_CREDIT_CODE, TRANSFER_VALUES
+
 ID_NUMBER = "11010519491231002X"  # 女
-GOOD_CREDIT_CODE = "91350100M000100Y43"
 
 GRADUATE = {
     "name": "李红",
@@ -46,15 +47,10 @@ EMPLOYED = {
     "foreign_institution": "",
     "remarks": "",
 }
+# The leave-time details a graduate submits, as the sync payload carries them: no hukou move.
 TRANSFER = {
     "number": 1,
-    "archive_destination": "employer",
-    "archive_unit": "福建测试科技有限公司人力资源部",
-    "archive_address": "福建省福州市鼓楼区五四路100号",
-    "archive_postcode": "350001",
-    "archive_contact": "陈经理",
-    "archive_phone": "0591-87654321",
-    "archive_method": "confidential_mail",
+    **TRANSFER_VALUES,
     "hukou_migrate": False,
     "hukou_type": "",
     "hukou_address": "",

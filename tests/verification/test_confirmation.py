@@ -14,6 +14,7 @@ from verification.models import Confirmation, ConfirmationStatus, VerificationCo
 from verification.services import ConfirmationNotPossible, confirmation_supersede
 from workflows.models import TaskScope
 
+from ..factories import login
 from ..workflows.helpers import (
     TRANSFER_VALUES,
     approve_registration,
@@ -163,12 +164,10 @@ def test_import_reported_command(cohort, supervisor, tmp_path):
 
 
 def test_the_authorisation_box_is_never_ticked_for_the_graduate(cohort, reviewer, supervisor):
-    from django.test import Client
 
     graduate = approve_registration(cohort[0], reviewer)
     open_leave_window(graduate.university, supervisor)
-    client = Client()
-    client.force_login(graduate.user)
+    client = login(graduate.user)
     task = open_task(graduate, "confirm_leave")
     page = client.get(f"/tasks/{task.pk}/").content.decode()
     box = next(tag for tag in page.split("<input") if 'name="consent"' in tag)
@@ -178,7 +177,6 @@ def test_the_authorisation_box_is_never_ticked_for_the_graduate(cohort, reviewer
 def test_after_confirming_the_graduate_changes_archive_details_and_confirms_again(
     cohort, reviewer, supervisor, verifier
 ):
-    from django.test import Client
 
     graduate = approve_registration(cohort[0], reviewer)
     open_leave_window(graduate.university, supervisor)
@@ -186,8 +184,7 @@ def test_after_confirming_the_graduate_changes_archive_details_and_confirms_agai
         changes_close_on=datetime.date(2099, 8, 31)
     )
     first = confirm(graduate, reviewer)
-    client = Client()
-    client.force_login(graduate.user)
+    client = login(graduate.user)
     page = client.get(f"/cases/{graduate.pk}/").content.decode()
     assert 'data-testid="transfer-change"' in page
     response = client.post(f"/cases/{graduate.pk}/transfer-change/")
@@ -201,20 +198,17 @@ def test_after_confirming_the_graduate_changes_archive_details_and_confirms_agai
     second = confirm(graduate, reviewer, archive_address="上海市浦东新区世纪大道1号")
     assert second.transfer_no != first.transfer_no
     assert second.transfer.archive_address == "上海市浦东新区世纪大道1号"
-    verifier_client = Client()
-    verifier_client.force_login(verifier)
+    verifier_client = login(verifier)
     old = verifier_client.post("/verify/", {"name": graduate.name, "number": first.transfer_no})
     assert 'data-result="superseded"' in old.content.decode()
 
 
 def test_archive_details_cannot_be_reopened_after_the_change_deadline(cohort, reviewer, supervisor):
-    from django.test import Client
 
     graduate = approve_registration(cohort[0], reviewer)
     open_leave_window(graduate.university, supervisor)  # cohort 2026: 31 August has passed
     first = confirm(graduate, reviewer)
-    client = Client()
-    client.force_login(graduate.user)
+    client = login(graduate.user)
     assert (
         'data-testid="transfer-change"' not in client.get(f"/cases/{graduate.pk}/").content.decode()
     )
@@ -222,6 +216,5 @@ def test_archive_details_cannot_be_reopened_after_the_change_deadline(cohort, re
     assert "变更已截止：请联系学校" in page  # the refusal, with whom to ask
     first.refresh_from_db()
     assert first.status == ConfirmationStatus.VALID and first.is_current
-    other = Client()
-    other.force_login(cohort[1].user)
+    other = login(cohort[1].user)
     assert other.post(f"/cases/{graduate.pk}/transfer-change/").status_code == 404

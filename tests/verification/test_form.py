@@ -4,22 +4,17 @@ import shutil
 import subprocess
 
 import pytest
-from django.test import Client
 from PIL import Image
 
 from verification import numbers
+
+from ..factories import login
 
 pytestmark = pytest.mark.django_db
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils not installed (scripts/bootstrap)"
 )
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _pdf(confirmed, tmp_path):

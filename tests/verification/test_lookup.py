@@ -2,11 +2,12 @@
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
 from verification import numbers
 from verification.models import Lookup, VerifierLock
 from verification.services import confirmation_supersede, consent_set, qr_signed_token
+
+from ..factories import login
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     cache.clear()
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def ask(client, name, number):

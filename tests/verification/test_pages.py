@@ -3,22 +3,16 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from cases.models import Cohort, TransferDetails
 from verification.models import Confirmation
 from workflows.models import TaskScope
 
+from ..factories import login
 from ..workflows.helpers import TRANSFER_VALUES, approve_registration, open_task
 
 pytestmark = pytest.mark.django_db
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def form(**overrides):

@@ -8,6 +8,8 @@ from processes.registration import services as registration
 from workflows.models import TaskScope
 
 GOOD_CREDIT_CODE = "91350100M000100Y43"
+# The columns every roster must have, in the order of the template.
+ROSTER_COLUMNS = ["学号", "姓名", "性别", "身份证号", "学历层次", "院系", "专业名称"]
 
 
 def employment_values(**overrides) -> dict:
@@ -23,6 +25,12 @@ def employment_values(**overrides) -> dict:
     }
     values.update(overrides)
     return values
+
+
+def employment_form(**overrides) -> dict:
+    """``employment_values(**overrides)`` as a posted form sends them: codes by primary key."""
+    values = employment_values(**overrides)
+    return {k: (v.pk if hasattr(v, "pk") else v) for k, v in values.items()}
 
 
 def open_task(graduate, *kinds) -> TaskScope:

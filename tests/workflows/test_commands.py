@@ -18,27 +18,24 @@ def test_import_roster_command_opens_the_cohort_and_reports_bad_rows(uni, tmp_pa
         encoding="utf-8-sig",
     )
     out, err = io.StringIO(), io.StringIO()
-    call_command(
-        "import_roster",
-        str(path),
-        university=uni.code,
-        cohort=2026,
-        stdout=out,
-        stderr=err,
-        verbosity=0,
-    )
+
+    def import_roster():
+        """Run the command on the file, writing into ``out`` and ``err``."""
+        call_command(
+            "import_roster",
+            str(path),
+            university=uni.code,
+            cohort=2026,
+            stdout=out,
+            stderr=err,
+            verbosity=0,
+        )
+
+    import_roster()
     assert "1 created" in out.getvalue() and "row 3 [身份证号]" in err.getvalue()
     assert Graduate.objects.filter(university=uni).count() == 1
     assert TaskScope.objects.filter(university=uni, kind="register").count() == 1
-    call_command(
-        "import_roster",
-        str(path),
-        university=uni.code,
-        cohort=2026,
-        stdout=out,
-        stderr=err,
-        verbosity=0,
-    )
+    import_roster()
     assert Graduate.objects.filter(university=uni).count() == 1
 
 

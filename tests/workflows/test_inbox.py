@@ -3,13 +3,12 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from workflows.models import TaskScope
 from workflows.selectors import InboxFilters, my_tasks, queue_for_user
 
-from ..factories import open_cohort
+from ..factories import login, open_cohort
 from .helpers import submit
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +21,13 @@ def waiting(uni, supervisor):
     for i, graduate in enumerate(graduates[:6]):
         submit(graduate) if i % 2 else submit(graduate, category=_category("11"))
     return graduates
+
+
+def _open_and_submit(uni, supervisor, *, count):
+    """Open ``count`` graduates of ``uni`` and submit each one's registration."""
+    open_cohort(uni, count=count, actor=supervisor)
+    for graduate in uni.graduates.all():
+        submit(graduate)
 
 
 def _category(code):
@@ -89,11 +95,8 @@ def _get_page(client, url, **params):
 def test_queue_page_query_count_does_not_grow_with_rows(
     uni, supervisor, reviewer, django_assert_num_queries
 ):
-    client = Client()
-    client.force_login(reviewer)
-    open_cohort(uni, count=3, actor=supervisor)
-    for graduate in uni.graduates.all():
-        submit(graduate)
+    client = login(reviewer)
+    _open_and_submit(uni, supervisor, count=3)
     _get_page(client, "/tasks/queue/")  # warm the session and the content types
     with django_assert_num_queries(9) as small:
         _get_page(client, "/tasks/queue/", college=uni.colleges.first().pk, sort="-due")
@@ -110,11 +113,8 @@ def test_my_tasks_page_query_count_is_constant(
 ):
     from workflows import services
 
-    client = Client()
-    client.force_login(reviewer)
-    open_cohort(uni, count=30, actor=supervisor)
-    for graduate in uni.graduates.all():
-        submit(graduate)
+    client = login(reviewer)
+    _open_and_submit(uni, supervisor, count=30)
     ids = list(TaskScope.objects.filter(kind="university_audit").values_list("pk", flat=True))
     services.tasks_claim_bulk(task_ids=ids[:2], user=reviewer)
     _get_page(client, "/tasks/")
@@ -128,11 +128,8 @@ def test_my_tasks_page_query_count_is_constant(
 
 def test_queue_is_paginated(uni, supervisor, reviewer, settings):
     settings.PAGE_SIZE = 5
-    open_cohort(uni, count=12, actor=supervisor)
-    for graduate in uni.graduates.all():
-        submit(graduate)
-    client = Client()
-    client.force_login(reviewer)
+    _open_and_submit(uni, supervisor, count=12)
+    client = login(reviewer)
     first = _get_page(client, "/tasks/queue/")
     third = _get_page(client, "/tasks/queue/", page=3)
     assert len(first.context["page"].object_list) == 5
@@ -150,8 +147,7 @@ def test_a_queue_of_tasks_in_progress_names_who_has_them(waiting, reviewer, uni)
     reviewer.save(update_fields=["first_name"])
     first = queue_for_user(reviewer, InboxFilters()).first()
     services.task_claim(task_id=first.pk, user=reviewer)
-    client = Client()
-    client.force_login(reviewer)
+    client = login(reviewer)
     active = _get_page(client, "/tasks/queue/", status="active")
     claimed = [t for t in active.context["page"].object_list if t.pk == first.pk]
     assert [t.assignee_name for t in claimed] == ["王审核"]
@@ -170,8 +166,7 @@ def test_an_inbox_row_shows_what_its_task_row_would(waiting, reviewer):
     status and lateness as ``TaskScope`` does, and links to the task."""
     late = queue_for_user(reviewer, InboxFilters()).first()
     TaskScope.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
-    client = Client()
-    client.force_login(reviewer)
+    client = login(reviewer)
     response = _get_page(client, "/tasks/queue/")
     rows = response.context["page"].object_list
     tasks = {t.pk: t for t in TaskScope.objects.filter(pk__in=[r.pk for r in rows])}

@@ -18,6 +18,7 @@ from workflows import task_rows
 from workflows.models import TaskScope
 
 from ..factories import open_cohort
+from .helpers import ROSTER_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def test_a_changed_row_updates_the_graduate_and_logs_the_change(uni, supervisor)
     graduate = uni.graduates.order_by("student_no").first()
     other_college = uni.colleges.exclude(pk=graduate.college_id).first()
     validator = RosterValidator(university=uni)
-    header = ["学号", "姓名", "性别", "身份证号", "学历层次", "院系", "专业名称", "手机号码"]
+    header = [*ROSTER_COLUMNS, "手机号码"]
     row = [
         graduate.student_no,
         graduate.name,
@@ -141,93 +142,24 @@ def _xlsx(rows) -> bytes:
 FEMALE_ID = make_id_number(region="110105", birth=datetime.date(2004, 3, 5), seq=7, male=False)
 
 
+def _row(
+    student_no, name, gender, id_number, *, level="本科", college="计算机学院", mobile="", mode=""
+):
+    """A row of the roster below: a 软件工程 student, with no agreement number."""
+    return [student_no, name, gender, id_number, level, college, "软件工程", mobile, mode, ""]
+
+
 def test_invalid_rows_are_reported_and_valid_rows_kept(uni, supervisor):
-    header = [
-        "学号",
-        "姓名",
-        "性别",
-        "身份证号",
-        "学历层次",
-        "院系",
-        "专业名称",
-        "手机号码",
-        "培养方式",
-        "协议编号",
-    ]
     rows = [
-        header,
-        [
-            "2026001",
-            "张伟",
-            "男",
-            "110101199003074258",
-            "本科",
-            "计算机学院",
-            "软件工程",
-            "13800138000",
-            "",
-            "",
-        ],
-        [
-            "2026002",
-            "王芳",
-            "女",
-            "110101199003074259",
-            "本科",
-            "计算机学院",
-            "软件工程",
-            "",
-            "",
-            "",
-        ],  # check char
-        [
-            "2026003",
-            "李娜",
-            "女",
-            "11010519491231002X",
-            "学士",
-            "计算机学院",
-            "软件工程",
-            "",
-            "",
-            "",
-        ],  # level
-        [
-            "2026004",
-            "赵强",
-            "男",
-            "11010119900307803X",
-            "本科",
-            "不存在学院",
-            "软件工程",
-            "1234",
-            "",
-            "",
-        ],  # college, mobile
-        [
-            "2026001",
-            "刘洋",
-            "男",
-            "440524188001010014",
-            "本科",
-            "计算机学院",
-            "软件工程",
-            "",
-            "",
-            "",
-        ],  # duplicate number
-        [
-            "2026006",
-            "孙丽",
-            "男",
-            FEMALE_ID,
-            "本科",
-            "计算机学院",
-            "软件工程",
-            "",
-            "定向",
-            "",
-        ],  # sex, agreement
+        [*ROSTER_COLUMNS, "手机号码", "培养方式", "协议编号"],
+        _row("2026001", "张伟", "男", "110101199003074258", mobile="13800138000"),
+        _row("2026002", "王芳", "女", "110101199003074259"),  # check char
+        _row("2026003", "李娜", "女", "11010519491231002X", level="学士"),  # level
+        _row(
+            "2026004", "赵强", "男", "11010119900307803X", college="不存在学院", mobile="1234"
+        ),  # college, mobile
+        _row("2026001", "刘洋", "男", "440524188001010014"),  # duplicate number
+        _row("2026006", "孙丽", "男", FEMALE_ID, mode="定向"),  # sex, agreement
         ["", "", "", "", "", "", "", "", "", ""],  # blank line is skipped
     ]
     table = read_table("roster.xlsx", _xlsx(rows))

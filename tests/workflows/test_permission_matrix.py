@@ -6,7 +6,7 @@ from django.test import Client
 
 from workflows.models import TaskScope
 
-from ..factories import member, open_cohort
+from ..factories import login, member, open_cohort
 from .helpers import open_task, submit
 
 pytestmark = pytest.mark.django_db
@@ -93,10 +93,9 @@ def _listed(client, role, graduate, task) -> bool:
 
 def _execute(client, role, graduate, task):
     if role == "graduate" and task.kind in ("register", "correct"):
-        from .helpers import employment_values
+        from .helpers import employment_form
 
-        values = employment_values()
-        data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in values.items()}
+        data = employment_form()
         data["submit"] = "1"
         return client.post(f"/tasks/{task.pk}/", data)
     return client.post(f"/tasks/{task.pk}/", APPROVE)
@@ -106,8 +105,7 @@ def _execute(client, role, graduate, task):
 @pytest.mark.parametrize("side", ["in", "out"])
 def test_permission_matrix(world, role, side):
     cases, users = world
-    client = Client()
-    client.force_login(users[role])
+    client = login(users[role])
     expected_list, expected_view, expected_claim, expected_execute = MATRIX[role][
         0 if side == "in" else 1
     ]
@@ -131,8 +129,7 @@ def test_permission_matrix(world, role, side):
 
 def test_forged_and_malformed_ids_are_404(world):
     _cases, users = world
-    client = Client()
-    client.force_login(users["university_reviewer"])
+    client = login(users["university_reviewer"])
     for url in ("/tasks/999999/", "/cases/999999/"):
         assert client.get(url).status_code == 404
     assert client.post("/tasks/claim/", {"one": "abc"}).status_code == 404

@@ -8,7 +8,6 @@ import time
 
 import pytest
 from django.db import connection, connections, transaction
-from django.test import Client
 
 from cases.models import CaseEvent, CaseStatus
 from processes.registration import services as registration
@@ -16,7 +15,7 @@ from workflows import services
 from workflows.models import TaskScope
 from workflows.selectors import InboxFilters, my_tasks, queue_for_user
 
-from ..factories import member, open_cohort
+from ..factories import login, member, open_cohort
 from .helpers import open_task, submit
 
 pytestmark = pytest.mark.postgres
@@ -44,13 +43,23 @@ def _run_concurrently(*targets):
         t.join(60)
 
 
+def _run_while_locked(process_id, *targets):
+    """Run ``targets`` at once while another connection holds the process row for 0.5 s."""
+    ready = threading.Event()
+    holder = threading.Thread(target=_hold_process_lock, args=(process_id, 0.5, ready))
+    holder.start()
+    ready.wait(10)
+    _run_concurrently(*targets)
+    holder.join()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_approving_at_once_give_one_completion(uni, supervisor, reviewer, reviewer_b):
     open_cohort(uni, count=1, actor=supervisor)
     graduate = uni.graduates.get()
     submit(graduate)
     task = open_task(graduate)
-    outcomes, ready, barrier = {}, threading.Event(), threading.Barrier(2)
+    outcomes, barrier = {}, threading.Barrier(2)
 
     def decide(user):
         def run():
@@ -65,11 +74,7 @@ def test_two_reviewers_approving_at_once_give_one_completion(uni, supervisor, re
 
         return run
 
-    holder = threading.Thread(target=_hold_process_lock, args=(task.process_id, 0.5, ready))
-    holder.start()
-    ready.wait(10)
-    _run_concurrently(decide(reviewer), decide(reviewer_b))
-    holder.join()
+    _run_while_locked(task.process_id, decide(reviewer), decide(reviewer_b))
 
     assert sorted(outcomes.values()) == ["done", "此任务已被他人认领或已办结。"] or sorted(
         outcomes.values()
@@ -91,9 +96,8 @@ def test_concurrent_decisions_through_the_pages_show_a_message_not_a_500(
     task = open_task(graduate)
     clients = {}
     for user in (reviewer, reviewer_b):
-        clients[user.pk] = Client()
-        clients[user.pk].force_login(user)
-    responses, ready, barrier = {}, threading.Event(), threading.Barrier(2)
+        clients[user.pk] = login(user)
+    responses, barrier = {}, threading.Barrier(2)
 
     def post(user):
         def run():
@@ -107,11 +111,7 @@ def test_concurrent_decisions_through_the_pages_show_a_message_not_a_500(
 
         return run
 
-    holder = threading.Thread(target=_hold_process_lock, args=(task.process_id, 0.5, ready))
-    holder.start()
-    ready.wait(10)
-    _run_concurrently(post(reviewer), post(reviewer_b))
-    holder.join()
+    _run_while_locked(task.process_id, post(reviewer), post(reviewer_b))
 
     assert all(r.status_code == 200 for r in responses.values())
     pages = [r.content.decode() for r in responses.values()]
@@ -168,7 +168,7 @@ def _seed(*, province_id, universities, per_university, big_university_extra, us
         cursor.execute(
             """
             INSERT INTO viewflow_process (flow_class, status, created, data, artifact_content_type_id, artifact_object_id)
-            SELECT 'workflows/flows.RegistrationFlow', 'NEW', now(), '{}', %s, id FROM cases_graduate
+            SELECT 'registration/flow.RegistrationFlow', 'NEW', now(), '{}', %s, id FROM cases_graduate
             WHERE university_id IN (SELECT university_id FROM seed)
             """,
             [content_type],
@@ -176,7 +176,7 @@ def _seed(*, province_id, universities, per_university, big_university_extra, us
         cursor.execute(
             """
             INSERT INTO viewflow_task (flow_task, flow_task_type, status, created, token, data, process_id, owner_id)
-            SELECT 'workflows/flows.RegistrationFlow.university_audit', 'HUMAN',
+            SELECT 'registration/flow.RegistrationFlow.university_audit', 'HUMAN',
                    CASE WHEN p.id %% 10 = 0 THEN 'ASSIGNED' WHEN p.id %% 10 < 4 THEN 'DONE' ELSE 'NEW' END,
                    now() - (p.id %% 500) * interval '1 minute', 'start', '{}', p.id,
                    CASE WHEN p.id %% 10 = 0 THEN %s END
@@ -201,6 +201,21 @@ def _seed(*, province_id, universities, per_university, big_university_extra, us
         return cursor.fetchone()[0]
 
 
+def _seed_at_scale(province):
+    """Seed 50,000+ cases over a hundred universities of ``province``, each with its audit
+    task; returns the national admin holding a tenth of the tasks."""
+    seeder = member("national_admin")
+    total = _seed(
+        province_id=province.pk,
+        universities=100,
+        per_university=480,
+        big_university_extra=6000,
+        user_id=seeder.pk,
+    )
+    assert total >= 50_000
+    return seeder
+
+
 TASK_TABLES = ("workflows_taskscope", "viewflow_task", "viewflow_process", "cases_graduate")
 
 
@@ -213,26 +228,23 @@ def _assert_indexed(plan: str, where: str):
     )
 
 
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
+def _explain(sql: str, params=None) -> str:
+    """PostgreSQL's plan for one statement, as text."""
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _plan(queryset) -> str:
+    """PostgreSQL's plan for a queryset, as text."""
+    return _explain(*queryset.query.sql_with_params())
 
 
 @pytest.mark.django_db
 def test_queue_queries_use_an_index_and_no_sequential_scan(beijing):
     from roles.models import University
 
-    seeder = member("national_admin")
-    total = _seed(
-        province_id=beijing.pk,
-        universities=100,
-        per_university=480,
-        big_university_extra=6000,
-        user_id=seeder.pk,
-    )
-    assert total >= 50_000
+    seeder = _seed_at_scale(beijing)
     for code in ("20001", "20050"):  # the largest university and a small one
         university = University.objects.get(code=code)
         reviewer = member("university_reviewer", university=university)
@@ -256,15 +268,7 @@ def test_sweep_and_supervision_queries_use_an_index_and_no_sequential_scan(beiji
     from workflows import sweeps
     from workflows.supervision import selectors as supervision
 
-    seeder = member("national_admin")
-    total = _seed(
-        province_id=beijing.pk,
-        universities=100,
-        per_university=480,
-        big_university_extra=6000,
-        user_id=seeder.pk,
-    )
-    assert total >= 50_000
+    _seed_at_scale(beijing)
     later = timezone.now() + datetime.timedelta(days=4)
     for label, qs in (
         ("overdue", sweeps.overdue_candidates(later)[:500]),

@@ -14,7 +14,7 @@ from workflows import services, sweeps
 from workflows.models import TaskScope
 from workflows.supervision import selectors as supervision
 
-from ..factories import member, open_cohort
+from ..factories import login, member, open_cohort
 from .helpers import open_task, submit
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +23,17 @@ HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def action_url(university):
     return f"/supervision/university/{university.pk}/tasks/action/"
+
+
+def _audits_and_a_register_task(cohort, *, claimed_by):
+    """Three submitted registrations' audits (the first claimed) and the fifth one's register task."""
+    for graduate in cohort[:3]:
+        submit(graduate)
+    audits = list(TaskScope.objects.filter(kind="university_audit").order_by("pk"))
+    services.task_claim(task_id=audits[0].pk, user=claimed_by)
+    return audits, open_task(cohort[4])
 
 
 def test_an_overdue_task_is_escalated_then_reassigned_and_the_new_reviewer_has_it(
@@ -117,11 +120,7 @@ def test_reassigning_refuses_whoever_may_not_take_the_task(
 def test_bulk_reassign_moves_what_it_can_and_says_why_it_skipped_the_rest(
     cohort, supervisor, reviewer, reviewer_b
 ):
-    for graduate in cohort[:3]:
-        submit(graduate)
-    audits = list(TaskScope.objects.filter(kind="university_audit").order_by("pk"))
-    services.task_claim(task_id=audits[0].pk, user=reviewer_b)
-    register = open_task(cohort[4])
+    audits, register = _audits_and_a_register_task(cohort, claimed_by=reviewer_b)
     response = login(supervisor).post(
         action_url(register.university),
         {
@@ -140,11 +139,7 @@ def test_bulk_reassign_moves_what_it_can_and_says_why_it_skipped_the_rest(
 def test_bulk_remind_tells_assignees_and_queues_once_a_day(
     cohort, supervisor, reviewer, reviewer_b
 ):
-    for graduate in cohort[:3]:
-        submit(graduate)
-    audits = list(TaskScope.objects.filter(kind="university_audit").order_by("pk"))
-    services.task_claim(task_id=audits[0].pk, user=reviewer)
-    register = open_task(cohort[4])
+    audits, register = _audits_and_a_register_task(cohort, claimed_by=reviewer)
     ids = [audits[0].pk, audits[1].pk, audits[2].pk, register.pk]
     client = login(supervisor)
     response = client.post(

@@ -3,49 +3,40 @@
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from cases.models import CaseAccess, CaseStatus, DestinationCategory, RegistrationDraft
 from workflows.models import TaskScope
 
-from .helpers import GOOD_CREDIT_CODE, employment_values, open_task, submit
+from ..factories import login
+from .helpers import GOOD_CREDIT_CODE, employment_form, open_task, submit
 
 pytestmark = pytest.mark.django_db
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def form_data(**overrides):
-    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in employment_values().items()}
-    data.update(overrides)
-    return data
-
-
-def test_graduate_submits_through_the_form(cohort):
+@pytest.fixture
+def registering(cohort):
+    """The first graduate, a client signed in as them, and their open register task."""
     graduate = cohort.first()
-    client = login(graduate.user)
-    task = open_task(graduate)
+    return graduate, login(graduate.user), open_task(graduate)
+
+
+def test_graduate_submits_through_the_form(registering):
+    graduate, client, task = registering
     page = client.get(f"/tasks/{task.pk}/")
     assert page.status_code == 200 and "登记毕业去向" in page.content.decode()
-    response = client.post(f"/tasks/{task.pk}/", form_data(submit="1"), follow=True)
+    response = client.post(f"/tasks/{task.pk}/", employment_form(submit="1"), follow=True)
     assert "已提交，学校将审核您的登记信息。" in response.content.decode()
     graduate.refresh_from_db()
     assert graduate.status == CaseStatus.PENDING_AUDIT
     assert graduate.current_registration.employer_credit_code == GOOD_CREDIT_CODE
 
 
-def test_a_bad_form_keeps_everything_typed_and_says_what_is_wrong(cohort):
-    graduate = cohort.first()
-    client = login(graduate.user)
-    task = open_task(graduate)
+def test_a_bad_form_keeps_everything_typed_and_says_what_is_wrong(registering):
+    graduate, client, task = registering
     response = client.post(
         f"/tasks/{task.pk}/",
-        form_data(
+        employment_form(
             employer_credit_code="91350100M000100Y44",
             employer_name="我的单位",
             job_category="",
@@ -61,10 +52,8 @@ def test_a_bad_form_keeps_everything_typed_and_says_what_is_wrong(cohort):
     assert graduate.status == CaseStatus.UNREGISTERED and not graduate.registrations.exists()
 
 
-def test_further_study_needs_the_institution_not_the_employer(cohort):
-    graduate = cohort.first()
-    client = login(graduate.user)
-    task = open_task(graduate)
+def test_further_study_needs_the_institution_not_the_employer(registering):
+    graduate, client, task = registering
     category = DestinationCategory.objects.get(code="801")
     response = client.post(f"/tasks/{task.pk}/", {"category": category.pk, "submit": "1"})
     assert "毕业去向为“境内升学—研究生”时此项必填。" in response.content.decode()
@@ -77,10 +66,8 @@ def test_further_study_needs_the_institution_not_the_employer(cohort):
     assert graduate.current_registration.study_institution == "北京大学"
 
 
-def test_a_draft_is_saved_as_typed_and_restored(cohort):
-    graduate = cohort.first()
-    client = login(graduate.user)
-    task = open_task(graduate)
+def test_a_draft_is_saved_as_typed_and_restored(registering):
+    graduate, client, task = registering
     response = client.post(
         f"/tasks/{task.pk}/",
         {
