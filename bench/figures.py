@@ -3,10 +3,11 @@
 import multiprocessing
 import os
 import random
+import statistics
 import time
 
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Count, Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,13 +15,18 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases import services as case_services
+from cases.figures import latest_cohort
+from cases.models import CaseTally
 from cases.roster_files import RosterValidator
 from portal.demo.identifiers import demo_roster_rows
 from processes.registration import services as registration
 from processes.registration.flow import RegistrationFlow
 from roles import services as role_services
-from roles.models import College, Membership, University
+from roles.models import College, Membership, Province, University, VerifierOrganisation
 from roles.org_scope import scope_for_user
+from stats import selectors as stats_selectors
+from stats import services as stats_services
+from stats.models import StatisticsJob
 from verification import services as verification_services
 from verification.models import Confirmation
 from workflows import services
@@ -244,7 +250,6 @@ def cohort_opening(*, roster_rows: int, stock_rows: int) -> dict:
         for graduate in graduates:
             RegistrationFlow.start.run(graduate=graduate)
         stock.append(len(graduates) / (time.perf_counter() - start))
-    import statistics
 
     ours, theirs = statistics.median(rates), statistics.median(stock)
     return {
@@ -310,7 +315,6 @@ def _run_clients(fn, groups):
 def task_completions(*, per_client: int) -> dict:
     """Claim + approve through our services, with 1 and 2 client processes, against the
     stock activation path (assign, then start + execute) on the same flow."""
-    import statistics
 
     open_audits = TaskScope.objects.filter(status="open", kind="university_audit")
     pool = {}
@@ -402,8 +406,6 @@ VALUES (%s, 'record_verified', '{"verifier": "x", "result": "valid"}', '/', %s, 
 
 
 def verifier_user():
-    from roles import services as role_services
-    from roles.models import Province, VerifierOrganisation
 
     user = get_user_model().objects.filter(username="bench-verifier").first()
     if user is None:
@@ -422,7 +424,6 @@ def verifier_user():
 def verification_lookup() -> dict:
     """A lookup by name + 转递编号 through the service (answer, log, notification), against
     the bare SQL doing the same: the select and the two inserts."""
-    from django.db import transaction
 
     user = verifier_user()
     samples = list(Confirmation.objects.select_related("graduate").order_by("?")[:200])
@@ -458,7 +459,6 @@ def verification_lookup() -> dict:
 
 
 def national_admin():
-    from roles import services as role_services
 
     user = get_user_model().objects.filter(username="bench-national").first()
     if user is None:
@@ -474,11 +474,8 @@ def dashboard_reads() -> list[dict]:
     the selector (its count queries, the names, the category table) and the whole
     page through Django as the national administrator; the count queries' plans and the
     tally rows they read (a province's: its own rows, then its universities' summaries)."""
-    from cases.models import CaseTally
-    from processes.filings import selectors as reporting_selectors
-    from roles.models import Province
 
-    cohort = reporting_selectors.latest_cohort()
+    cohort = latest_cohort()
     largest = (
         CaseTally.objects.filter(cohort=cohort)
         .values("university_id")
@@ -505,7 +502,7 @@ def dashboard_reads() -> list[dict]:
     ]
     results = []
     for level, subject, url in levels:
-        _group, count_qs, summary_qs = reporting_selectors.count_rows_query(
+        _group, count_qs, summary_qs = stats_selectors.count_rows_query(
             level,
             cohort=cohort,
             source="live",
@@ -515,7 +512,7 @@ def dashboard_reads() -> list[dict]:
         count_queries = [qs for qs in (count_qs, summary_qs) if qs is not None]
 
         def selector(level=level, subject=subject):
-            reporting_selectors.dashboard(level, cohort=cohort, **subject)
+            stats_selectors.dashboard(level, cohort=cohort, **subject)
 
         def page(url=url):
             response = client.get(url)
@@ -527,7 +524,7 @@ def dashboard_reads() -> list[dict]:
                 "level": level,
                 "subject": str(subject.get("university") or subject.get("province") or "全国"),
                 "graduates": (
-                    reporting_selectors.dashboard(level, cohort=cohort, **subject).total.total
+                    stats_selectors.dashboard(level, cohort=cohort, **subject).total.total
                 ),
                 "selector": timed(selector, runs=21, warmup=2),
                 "page": timed(page, runs=11, warmup=2),
@@ -549,15 +546,13 @@ def dashboard_reads() -> list[dict]:
 def statistics_recomputation(*, runs: int) -> dict:
     """The full recomputation (the national administrator's job): every university's cases
     recounted and compared with its tally rows, then the province sums."""
-    from processes.filings import services as reporting_services
-    from stats.models import StatisticsJob
 
     user = national_admin()
     corrected = []
 
     def recompute():
         job = StatisticsJob.objects.create(created_by=user, total=0)
-        job = reporting_services.statistics_recompute(job_id=job.pk)
+        job = stats_services.statistics_recompute(job_id=job.pk)
         assert job.status == StatisticsJob.Status.DONE, job.error
         corrected.append(job.corrected)
 
@@ -566,12 +561,6 @@ def statistics_recomputation(*, runs: int) -> dict:
     figures["recompute_s"] = round(figures["recompute"]["median_ms"] / 1000, 1)
     figures["keys_corrected"] = corrected  # 0 each time: the incremental tallies kept up
     return figures
-
-
-def verification_http(*, seconds: int = 30) -> dict:
-    from .http import verify_over_http
-
-    return verify_over_http(seconds=seconds)
 
 
 def pid_peak_rss_mb(pid: int) -> float:

@@ -74,7 +74,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from . import figures
+    from . import figures, http
     from .seed import Nation
 
     call_command("migrate", verbosity=0)
@@ -105,7 +105,7 @@ def main() -> None:
         ("dashboard_reads", figures.dashboard_reads),
         ("statistics_recomputation", lambda: figures.statistics_recomputation(runs=5)),
         ("verification_lookup", figures.verification_lookup),
-        ("verification_http", lambda: figures.verification_http(seconds=5 if small else 30)),
+        ("verification_http", lambda: http.verify_over_http(seconds=5 if small else 30)),
         ("task_completions", lambda: figures.task_completions(per_client=10 if small else 200)),
         (
             "cohort_opening",
