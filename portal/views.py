@@ -17,11 +17,11 @@ from cases.models import CaseStatus, Graduate
 from cases.pages import case_read
 from processes.registration.flow import GRADUATE_KINDS
 from roles.models import Role
-from roles.org_scope import scope_for_user
+from roles.org_scope import OVERSEERS, scope_for_user
 from verification import selectors as verification_selectors
 from workflows import selectors as inbox
 from workflows.pages import case_context
-from workflows.views import ORG_TASK_ROLES, QUEUE_ROLES
+from workflows.views import QUEUE_ROLES
 
 
 @login_required
@@ -39,7 +39,7 @@ def home(request):
     elif scope.has_role(*QUEUE_ROLES):
         context["queue_count"] = inbox.queue_for_user(request.user, inbox.InboxFilters()).count()
         context["mine_count"] = inbox.my_tasks(request.user, inbox.InboxFilters()).count()
-    if scope.has_role(*ORG_TASK_ROLES):
+    if scope.has_role(*OVERSEERS):
         context["org_tasks"] = list(inbox.org_tasks_for_user(request.user)[:10])
     if scope.is_staff_reader:
         counts = dict(

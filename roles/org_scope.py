@@ -41,6 +41,9 @@ UNIVERSITY_READERS = (
     Role.UNIVERSITY_REVIEWER,
     Role.TARGETED_REVIEWER,
 )
+# Who oversees organisations rather than cases: a university's supervisors, a province's
+# monitors, the nation (supervision, filings and reports, their tasks).
+OVERSEERS = (Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
 
 
 @dataclass(frozen=True)

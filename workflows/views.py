@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.http import page_query, safe_next
 from roles.decorators import role_required
 from roles.models import Role
-from roles.org_scope import scope_for_user
+from roles.org_scope import OVERSEERS, scope_for_user
 from roles.selectors import colleges_in_scope
 
 from . import selectors, services
@@ -28,7 +28,6 @@ REVIEWER_ROLES = (Role.COLLEGE_REVIEWER, Role.UNIVERSITY_REVIEWER, Role.TARGETED
 # Roles with a queue of tasks to claim: the reviewers, and inspectors (their campaigns' checks).
 QUEUE_ROLES = (*REVIEWER_ROLES, Role.INSPECTOR)
 # Roles whose filing and report tasks are listed with their other tasks.
-ORG_TASK_ROLES = (Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
 
 
 class InboxPaginator(Paginator):
@@ -70,7 +69,7 @@ def _inbox(request, *, queue: bool):
             "filters": filters,
             # Filing and report tasks (about organisations) have their own table and list.
             "org_tasks": list(selectors.org_tasks_for_user(request.user)[: settings.PAGE_SIZE])
-            if not queue and scope.has_role(*ORG_TASK_ROLES)
+            if not queue and scope.has_role(*OVERSEERS)
             else None,
         },
     )

@@ -23,7 +23,7 @@ from core.http import page_query, query_string
 from core.tables import Table, local_time, table_page
 from roles.decorators import role_required
 from roles.models import Province, Role, University
-from roles.org_scope import scope_for_user
+from roles.org_scope import OVERSEERS, scope_for_user
 from roles.selectors import province_for_user, university_for_user
 from workflows.selectors import org_tasks_for_user, subject_tasks, with_open_tasks
 
@@ -33,10 +33,8 @@ from .forms import FilingPeriodForm, FilingSubmitForm
 from .models import Filing, ReviewStatus
 from .tables import version_tables, versions_table
 
-FILING_ROLES = (Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
 
-
-@role_required(*FILING_ROLES)
+@role_required(*OVERSEERS)
 def filings_home(request):
     scope = scope_for_user(request.user)
     if university_id := scope.first(Role.UNIVERSITY_SUPERVISOR):

@@ -16,17 +16,15 @@ from django.views.decorators.http import require_POST
 from core.http import page_query
 from roles.decorators import role_required
 from roles.models import Role
-from roles.org_scope import scope_for_user
+from roles.org_scope import OVERSEERS, scope_for_user
 
 from .. import services
 from ..models import TaskScope
 from . import selectors as supervision
 from .forms import SupervisionFilterForm, TaskActionForm
 
-SUPERVISION_ROLES = (Role.UNIVERSITY_SUPERVISOR, Role.PROVINCIAL_MONITOR, Role.NATIONAL_ADMIN)
 
-
-@role_required(*SUPERVISION_ROLES)
+@role_required(*OVERSEERS)
 def supervision_home(request):
     """The supervisor's own university; a monitor's province."""
     scope = scope_for_user(request.user)
@@ -42,7 +40,7 @@ def _cohort(request):
     return int(value) if value.isdigit() else None
 
 
-@role_required(*SUPERVISION_ROLES)
+@role_required(*OVERSEERS)
 def supervision_university(request, university_id):
     university, can_act = supervision.university_for_supervision(request.user, university_id)
     dashboard = supervision.university_dashboard(university, cohort=_cohort(request))
@@ -78,7 +76,7 @@ def supervision_province(request):
     )
 
 
-@role_required(*SUPERVISION_ROLES)
+@role_required(*OVERSEERS)
 def supervision_tasks(request, university_id):
     university, can_act = supervision.university_for_supervision(request.user, university_id)
     reviewers = supervision.reviewers_of(university)
@@ -103,7 +101,7 @@ def supervision_tasks(request, university_id):
 
 
 @require_POST
-@role_required(*SUPERVISION_ROLES)
+@role_required(*OVERSEERS)
 def supervision_tasks_action(request, university_id):
     """Reassign or remind the selected tasks. Every id must be a task of this university."""
     university, can_act = supervision.university_for_supervision(request.user, university_id)
