@@ -50,10 +50,13 @@ from .models import (
     Graduate,
     ProvinceTally,
     TallyFigures,
+    TargetedCompliance,
     UniversitySummary,
 )
 
 KEY_FIELDS = CaseTally.KEY_FIELDS
+# The targeted standings that comply with the agreement.
+COMPLIANT = (TargetedCompliance.MATCHING, TargetedCompliance.EXCEPTION)
 # The grains summed from the college rows, finest first: every transaction writes the
 # grains in the order CaseTally, then these, so that no two can deadlock on them.
 COARSE_GRAINS = (UniversitySummary, ProvinceTally)
@@ -80,6 +83,7 @@ def _normalise(row) -> Key:
         flexible,
         confirmed,
         targeted,
+        incomplete,
     ) = row
     return (
         cohort,
@@ -93,6 +97,7 @@ def _normalise(row) -> Key:
         bool(flexible),
         bool(confirmed),
         targeted or "",
+        bool(incomplete),
     )
 
 
@@ -123,6 +128,7 @@ def _key_columns(via: str = "", confirmed: str | None = None) -> tuple[str, ...]
         f"{via}{_CATEGORY}flexible",
         confirmed or f"{via}confirmed_at",
         f"{via}targeted_compliance",
+        f"{via}is_incomplete",
     )
 
 
@@ -203,11 +209,17 @@ def difference(before: Counts, after: Counts) -> Counts:
 def _summary_counters(figures: tuple, n: int, late: int) -> tuple[int, ...]:
     """What graduates with these figure columns add to a university's summary, in the
     order of ``UniversitySummary.COUNTERS``."""
-    _level, status, code, klass, flexible, confirmed, targeted = figures
+    _level, status, code, klass, flexible, confirmed, targeted, incomplete = figures
     add = dict.fromkeys(UniversitySummary.COUNTERS, 0)
     add["n"], add["late_corrections"] = n, late
+    if incomplete:
+        add["incomplete"] = n
     if status == CaseStatus.APPROVED:
         add["approved"] = n
+        if targeted:
+            add["targeted_approved"] = n
+            if targeted in COMPLIANT:
+                add["targeted_approved_compliant"] = n
         if klass:
             add[klass] = n  # the destination classes name their counters
         if flexible:

@@ -48,10 +48,10 @@ def _charts(d: selectors.Dashboard, labels: list[str]) -> list:
     out = [
         charts.bar_chart(
             [
-                (label, (f.employment_rate or 0) * 100, f"{(f.employment_rate or 0):.1%}")
+                (label, (f.placement_rate or 0) * 100, f"{(f.placement_rate or 0):.1%}")
                 for label, f in shown
             ],
-            title=_("Employment rate (总数−70−71−72)"),
+            title=_("毕业去向落实率 (approved 就业 and 升学 ÷ all graduates)"),
             testid="chart-employment",
         ),
         charts.stacked_chart(
@@ -85,15 +85,20 @@ def _charts(d: selectors.Dashboard, labels: list[str]) -> list:
     return out
 
 
+def _query(d: selectors.Dashboard) -> str:
+    """The cohort, source and graduates ``d`` shows, as a query string."""
+    return query_string(cohort=d.cohort, source=d.source, graduates=d.graduates)
+
+
 def _level_url(d: selectors.Dashboard, name: str, pk) -> str:
-    """The dashboard ``name`` of ``pk`` at the cohort and source ``d`` shows."""
-    return reverse(name, args=[pk]) + "?" + query_string(cohort=d.cohort, source=d.source)
+    """The dashboard ``name`` of ``pk`` at the cohort, source and graduates ``d`` shows."""
+    return reverse(name, args=[pk]) + "?" + _query(d)
 
 
 def _dashboard_page(request, d: selectors.Dashboard, *, group_header, group_page, filename, extra):
     """``d`` as its page, or as its XLSX tables; each group links to ``group_page`` of it
     where there is one."""
-    filename = f"{filename}-{d.cohort}-{d.source}"
+    filename = f"{filename}-{d.cohort}-{d.source}" + (f"-{d.graduates}" if d.graduates else "")
 
     def link(obj):
         return _level_url(d, group_page, obj.pk) if group_page else ""
@@ -129,6 +134,11 @@ def _dashboard_page(request, d: selectors.Dashboard, *, group_header, group_page
             "query": query.urlencode(),
             "cohorts": cohort_choices(),
             "sources": [("live", _("live figures")), ("reported", _("accepted reports"))],
+            "graduate_kinds": [
+                ("", _("all graduates")),
+                ("graduated", _("毕业生 only")),
+                ("incomplete", _("结业生 only")),
+            ],
             **extra,
         },
         tables=tables,
@@ -141,11 +151,16 @@ def _source(request, default: str) -> str:
     return value if value in SOURCES else default
 
 
+def _graduates(request) -> str:
+    value = request.GET.get("graduates", "")
+    return value if value in selectors.GRADUATES else ""
+
+
 @role_required(Role.NATIONAL_ADMIN)
 def national_dashboard(request):
     cohort = requested_cohort(request)
     source = _source(request, "reported")
-    d = selectors.dashboard("nation", cohort=cohort, source=source)
+    d = selectors.dashboard("nation", cohort=cohort, source=source, graduates=_graduates(request))
     return _dashboard_page(
         request,
         d,
@@ -171,7 +186,9 @@ def province_dashboard(request, province_id):
     province = province_for_user(request.user, province_id)
     cohort = requested_cohort(request, province_id=province.pk)
     source = _source(request, "live")
-    d = selectors.dashboard("province", cohort=cohort, source=source, province=province)
+    d = selectors.dashboard(
+        "province", cohort=cohort, source=source, province=province, graduates=_graduates(request)
+    )
     report = ProvincialReport.objects.filter(province=province, cohort=cohort).first()
     return _dashboard_page(
         request,
@@ -182,7 +199,7 @@ def province_dashboard(request, province_id):
         extra={
             "title": _("%(province)s statistics") % {"province": province.name},
             "report": report,
-            "up": reverse("stats:national") + "?" + query_string(cohort=d.cohort, source=d.source)
+            "up": reverse("stats:national") + "?" + _query(d)
             if scope_for_user(request.user).national
             else "",
         },
@@ -196,7 +213,13 @@ def university_dashboard(request, university_id):
         request, province_id=university.province_id, university_id=university.pk
     )
     source = _source(request, "live")
-    d = selectors.dashboard("university", cohort=cohort, source=source, university=university)
+    d = selectors.dashboard(
+        "university",
+        cohort=cohort,
+        source=source,
+        university=university,
+        graduates=_graduates(request),
+    )
     scope = scope_for_user(request.user)
     up = ""
     if scope.national or university.province_id in scope.ids(Role.PROVINCIAL_MONITOR):

@@ -45,8 +45,10 @@ from .registration import (
     evidence_path,
 )
 from .tallies import (
+    CURRENT_DEFINITION,
     NOT_EMPLOYED_CODES,
     CaseTally,
+    FiguresDefinition,
     ProvinceTally,
     TallyColumns,
     TallyFigures,
@@ -60,6 +62,7 @@ from .transfer import (
 )
 
 __all__ = [
+    "CURRENT_DEFINITION",
     "EMPLOYER_FIELDS",
     "NOT_EMPLOYED_CODES",
     "REQUIRABLE_FIELDS",
@@ -77,6 +80,7 @@ __all__ = [
     "EducationLevel",
     "EmployerNature",
     "Evidence",
+    "FiguresDefinition",
     "Gender",
     "Graduate",
     "GraduateGroupObjectPermission",

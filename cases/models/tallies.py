@@ -15,7 +15,8 @@ class TallyFigures(models.Model):
     A row counts the graduates whose case is in this state: their cohort, province and
     education level, the case status, the category of their current registration (whatever
     its audit state; figures count the approved ones), whether they confirmed at leave time,
-    and their targeted-enrolment standing. ``late_corrections`` adds up their late
+    their targeted-enrolment standing and whether they completed without graduating (结业生).
+    ``late_corrections`` adds up their late
     corrections. Empty strings, never NULL, so that the columns can form a unique key."""
 
     cohort = models.PositiveSmallIntegerField(_("cohort"))
@@ -33,6 +34,7 @@ class TallyFigures(models.Model):
     targeted_compliance = models.CharField(
         max_length=16, choices=TargetedCompliance.choices, blank=True
     )
+    is_incomplete = models.BooleanField(_("结业生"), default=False, db_default=False)
     n = models.IntegerField(_("graduates"), default=0)
     late_corrections = models.IntegerField(_("late corrections"), default=0)
 
@@ -45,6 +47,7 @@ class TallyFigures(models.Model):
         "flexible",
         "confirmed",
         "targeted_compliance",
+        "is_incomplete",
     )
     KEY_FIELDS = ("cohort", "province_id", *FIGURE_FIELDS)
     COUNTERS = ("n", "late_corrections")
@@ -92,8 +95,19 @@ class CaseTally(TallyColumns):
         return f"{self.cohort} {self.university_id} {self.status} {self.category_code}: {self.n}"
 
 
-# The categories the employment count leaves out: 总数 − (70 + 71 + 72).
+# The categories the first definition's employment count left out: 总数 − (70 + 71 + 72).
 NOT_EMPLOYED_CODES = ("70", "71", "72")
+
+
+class FiguresDefinition(models.IntegerChoices):
+    """Which definition of the headline figures a set of figures follows (see
+    ``docs/statistics.md``). A filed version keeps the definition it was filed under."""
+
+    NOTICE_COUNT = 1, "旧口径：就业人数 = 总数 − (70+71+72)"
+    PLACEMENT = 2, "毕业去向落实率：审核通过的就业类与升学类 ÷ 毕业生总数"
+
+
+CURRENT_DEFINITION = FiguresDefinition.PLACEMENT
 
 
 class UniversitySummary(models.Model):
@@ -102,7 +116,8 @@ class UniversitySummary(models.Model):
     university whatever the number and mix of its graduates. Kept in the same transaction as
     the ``CaseTally`` rows it sums (``cases.tallies.tally_apply``); the counts follow the
     definitions of ``cases.figures.Figures`` (classes, flexible and 70/71/72 of the
-    approved registrations, confirmations and targeted standing of all)."""
+    approved registrations, confirmations, targeted standing and 结业生 of all, and the
+    targeted standing of the approved)."""
 
     cohort = models.PositiveSmallIntegerField(_("cohort"))
     province = models.ForeignKey(
@@ -128,6 +143,10 @@ class UniversitySummary(models.Model):
     targeted_matching = models.IntegerField(default=0)
     targeted_mismatch = models.IntegerField(default=0)
     targeted_exception = models.IntegerField(default=0)
+    # targeted graduates with an approved registration, and those of them that comply
+    targeted_approved = models.IntegerField(default=0, db_default=0)
+    targeted_approved_compliant = models.IntegerField(default=0, db_default=0)
+    incomplete = models.IntegerField(default=0, db_default=0)
 
     KEY_FIELDS = ("cohort", "province_id", "university_id")
     COUNTERS = (
@@ -148,6 +167,9 @@ class UniversitySummary(models.Model):
         "targeted_matching",
         "targeted_mismatch",
         "targeted_exception",
+        "targeted_approved",
+        "targeted_approved_compliant",
+        "incomplete",
     )
 
     class Meta:

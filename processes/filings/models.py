@@ -17,7 +17,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CaseStatus, Graduate, RegistrationVersion, TallyColumns
+from cases.models import (
+    CURRENT_DEFINITION,
+    CaseStatus,
+    FiguresDefinition,
+    Graduate,
+    RegistrationVersion,
+    TallyColumns,
+)
 from roles.models import Province, University
 
 
@@ -69,6 +76,12 @@ class Submission(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The definition its headline figures follow: a version keeps the one it was filed under.
+    figures_definition = models.PositiveSmallIntegerField(
+        _("definition of the figures"),
+        choices=FiguresDefinition.choices,
+        default=CURRENT_DEFINITION,
     )
 
     class Meta:

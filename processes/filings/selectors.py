@@ -121,7 +121,9 @@ def accepted_filing_versions(*, cohort: int, province_id: int | None = None) -> 
 def filing_figures(version: FilingVersion) -> Breakdown:
     """A filed snapshot by college and by education level (one query)."""
     return breakdown(
-        rows_of(FilingCount.objects.filter(version=version), "college_id"), "college_id"
+        rows_of(FilingCount.objects.filter(version=version), "college_id"),
+        "college_id",
+        version.figures_definition,
     )
 
 
@@ -137,6 +139,7 @@ def report_figures(version: ReportVersion) -> Breakdown:
             "university_id",
         ),
         "university_id",
+        version.figures_definition,
     )
 
 

@@ -325,11 +325,19 @@ def filing_compare(request, filing_id):
         headers=[_("Figure"), f"v{older.number}", f"v{newer.number}", _("Change")],
         testid="summary",
     )
+    summary.append(["统计口径", figures_a.definition_label, figures_b.definition_label, ""])
     da, db = figures_a.as_dict(), figures_b.as_dict()
     for key in sorted(set(da) | set(db), key=lambda k: (k.startswith("category_"), k)):
-        before, after = da.get(key, 0), db.get(key, 0)
+        absent = 0 if key.startswith("category_") else None  # a category counted 0 is left out
+        before, after = da.get(key, absent), db.get(key, absent)
+        change = "" if before is None or after is None else after - before
         summary.append(
-            [FIGURE_LABELS.get(key, key.replace("category_", "")), before, after, after - before]
+            [
+                FIGURE_LABELS.get(key, key.replace("category_", "")),
+                "—" if before is None else before,
+                "—" if after is None else after,
+                change,
+            ]
         )
     changes = selectors.entry_changes(older, newer)
     graduates = {
@@ -394,14 +402,18 @@ FIGURE_LABELS = {
     "pending": "待审核",
     "returned": "退回修改",
     "unregistered": "未登记",
+    "without_destination": "未登记/待审核",
     "confirmed": "已确认",
     "employed_class": "就业类",
     "further_study_class": "升学类",
     "not_employed_class": "未就业类",
     "flexible": "灵活就业",
-    "employment": "就业人数（总数−70−71−72）",
+    "placed": "毕业去向落实人数",
+    "employment": "就业人数（不含升学）",
+    "incomplete": "其中结业生",
     "late_corrections": "逾期更正",
     "targeted_total": "定向生",
+    "targeted_counted": "定向符合率的分母",
     "targeted_compliant": "定向符合",
 }
 

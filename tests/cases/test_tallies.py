@@ -113,6 +113,14 @@ def test_the_migration_sums_the_college_rows_into_summaries_as_the_services_keep
     UniversitySummary.objects.all().delete()
     migration = importlib.import_module("cases.migrations.0011_university_summary")
     migration.sum_college_rows(django_apps, None)
+    # 0011 counted the columns it brought; 0012 added three and recounts them
+    brought = UniversitySummary.COUNTERS.index("targeted_approved")
+    assert {
+        key: values[:brought] for key, values in tallies_current(model=UniversitySummary).items()
+    } == {key: values[:brought] for key, values in kept.items()}
+    importlib.import_module(
+        "cases.migrations.0012_tallies_incomplete_and_targeted_approved"
+    ).recount(django_apps, None)
     assert tallies_current(model=UniversitySummary) == kept
     summary = UniversitySummary.objects.get(university=uni)
     counted = {name: getattr(summary, name) for name in UniversitySummary.COUNTERS}

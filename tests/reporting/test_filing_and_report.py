@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from cases.figures import cells
+from cases.figures import COLUMNS, cells
 from cases.models import Graduate
 from notifications.models import Notification
 from processes.filings.models import Filing, FilingEntry, ProvincialReport
@@ -110,7 +110,9 @@ def test_file_return_resubmit_file_report_accept_through_the_pages(
     expected = direct_figures(Graduate.objects.filter(university=uni, cohort=2026))
     assert d.source == "reported"
     assert d.total.as_dict() == expected.as_dict()
-    assert d.total.employment == 11 - (1 + 0 + 0)  # one 70; the 71 was voided, the 72 corrected
+    # 毕业去向落实: the approved 就业 and 升学; one approved 70 is not, nor are the five
+    # graduates without an approved registration (the 71 was voided, the 72 corrected)
+    assert (d.total.approved, d.total.placed, d.total.without_destination) == (6, 5, 5)
     assert [(p.code, f.total) for p, f in d.groups] == [("110000", 11)]
     page = response.content.decode()
     assert 'data-testid="chart-employment"' in page and "<svg" in page
@@ -157,11 +159,10 @@ def test_live_figures_equal_a_direct_count_at_every_level(busy, other_cohort, un
     lines = {u.pk: cells(f) for u, f in province.groups}
     for university in (uni, second):
         assert lines[university.pk] == cells(direct_figures(university.graduates.all())), university
-    total, approved, _rate, _confirmed, _c_rate, employed, _study, not_employed = lines[second.pk][
-        :8
-    ]
-    assert (total, approved, employed, not_employed) == (4, 2, 1, 1)
-    assert lines[second.pk][10] == 3  # employment: 4 − one 70
+    line = dict(zip((h for h, _n, _r in COLUMNS), lines[second.pk], strict=True))
+    assert (line["毕业生总数"], line["已登记"], line["就业类"], line["未就业类"]) == (4, 2, 1, 1)
+    # 落实: the approved 12 only; the 70 is not, nor the pending and the unregistered graduate
+    assert (line["毕业去向落实人数"], line["毕业去向落实率"], line["未登记/待审核"]) == (1, 0.25, 2)
     university = nation.get(f"/statistics/university/{uni.pk}/", {"cohort": 2026}).context["d"]
     by_college = {c.pk: f.total for c, f in university.groups}
     for college in uni.colleges.all():
@@ -268,7 +269,7 @@ def test_every_dashboard_table_exports_the_rows_shown(busy, uni, national, super
     )
     rows = list(load_workbook(io.BytesIO(groups.content)).active.iter_rows(values_only=True))
     assert rows[-1][0] == "合计" and rows[-1][1] == 11
-    assert rows[0][1] == "毕业生总数" and rows[0][11] == "就业人数（总数−70−71−72）"
+    assert rows[0][1] == "毕业生总数" and "毕业去向落实率" in rows[0]
 
 
 def test_every_export_link_on_every_page_opens_in_openpyxl(
