@@ -62,7 +62,7 @@ SAMPLE_ROW = [
     "2026010001",
     "李红",
     "女",
-    "11010519491231002X",
+    "11010520031231018X",
     "本科",
     "计算机学院",
     "080901",
@@ -177,10 +177,13 @@ _CHOICE_LOOKUP = {
 
 
 class RosterValidator:
-    """Validates rows against one university's colleges and the region table."""
+    """Validates rows against one university's colleges and the region table; with the
+    ``cohort`` they are for, an ID number's birth date must also make a plausible graduate
+    of that year."""
 
-    def __init__(self, *, university):
+    def __init__(self, *, university, cohort: int | None = None):
         self.university = university
+        self.cohort = cohort
         colleges = list(university.colleges.all())
         self.colleges = {c.name: c for c in colleges} | {c.code: c for c in colleges}
         self.regions = dict(Region.objects.values_list("code", "id"))
@@ -272,7 +275,11 @@ class RosterValidator:
                 )
             else:
                 values[name] = value
-        id_number = checked("id_number", normalise_id_number, validate_id_number)
+        id_number = checked(
+            "id_number",
+            normalise_id_number,
+            lambda value: validate_id_number(value, cohort=self.cohort),
+        )
         if id_number and values.get("gender") and id_number_gender(id_number) != values["gender"]:
             error("gender", _("The gender does not match the ID number."))
         college = cells.get("college", "")

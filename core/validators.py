@@ -1,10 +1,14 @@
-"""Validators for the identifiers the registration carries.
+r"""Validators for the identifiers the registration carries.
 
 Each raises ``ValidationError`` with a message (translated to Chinese) naming what is wrong.
+Digits are ASCII digits only: a pattern never uses ``\d``, which matches any Unicode digit.
+Full-width input (１２３, ｘ) is turned half-width on entry (``half_width``): the
+``normalise_*`` functions do it, and the fields of ``core.fields`` apply them on every save.
 """
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -57,18 +61,48 @@ CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+# GB 32100-2015 (with its amendment): the registration authority (登记管理部门, first
+# character) and the institution types (机构类别, second) it may give. An authority not
+# listed with its own types gives 1 to 9.
+CREDIT_CODE_TYPES = {
+    "1": "1239",  # 机构编制: 机关, 事业单位, 群众团体, 其他
+    "5": "1239",  # 民政: 社会团体, 民办非企业单位, 基金会, 其他
+    "9": "123",  # 工商/市场监管: 企业, 个体工商户, 农民专业合作社
+    "N": "1239",  # 农业: 组级, 村级, 乡镇级集体经济组织, 其他
+    "Y": "1",  # 其他
+}
+CREDIT_CODE_AUTHORITIES = "123456789ABCDEFGNY"
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def half_width(value: str) -> str:
+    """``value`` stripped, with full-width characters turned half-width (NFKC): １ → 1,
+    ｘ → x. Other scripts' digits (٣) stay what they are, and are refused as digits."""
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+def ascii_digits(value: str) -> bool:
+    return bool(value) and set(value) <= _ASCII_DIGITS
+
+
 def id_number_check_char(first17: str) -> str:
     total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
 
 
 def normalise_id_number(value: str) -> str:
-    return (value or "").strip().upper()
+    return half_width(value).upper()
 
 
-def validate_id_number(value: str) -> None:
+# A graduate's age in the year of the cohort, as their ID number gives it.
+GRADUATE_AGES = (14, 70)
+
+
+def validate_id_number(value: str, *, cohort: int | None = None) -> None:
+    """A resident ID number (GB 11643): its form, province, birth date and check character.
+    With ``cohort``, the birth date must also make a plausible graduate of that year."""
     value = normalise_id_number(value)
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
         raise ValidationError(
             _("An ID number has 18 characters: 17 digits, then a digit or X."), code="format"
         )
@@ -85,6 +119,19 @@ def validate_id_number(value: str) -> None:
     if born.year < 1800 or born > datetime.date.today():
         raise ValidationError(
             _("The date of birth in the ID number is out of range."), code="birth_date"
+        )
+    if cohort is not None and not (GRADUATE_AGES[0] <= cohort - born.year <= GRADUATE_AGES[1]):
+        raise ValidationError(
+            _(
+                "By its date of birth the holder of this ID number would be %(age)s in %(cohort)s: a graduate is between %(low)s and %(high)s. Please check the number."
+            )
+            % {
+                "age": cohort - born.year,
+                "cohort": cohort,
+                "low": GRADUATE_AGES[0],
+                "high": GRADUATE_AGES[1],
+            },
+            code="birth_date",
         )
     if id_number_check_char(value[:17]) != value[17]:
         raise ValidationError(
@@ -111,7 +158,7 @@ def credit_code_check_char(first17: str) -> str:
 
 
 def normalise_credit_code(value: str) -> str:
-    return (value or "").strip().upper()
+    return half_width(value).upper()
 
 
 def validate_credit_code(value: str) -> None:
@@ -127,7 +174,24 @@ def validate_credit_code(value: str) -> None:
             % {"chars": ", ".join(bad)},
             code="alphabet",
         )
-    if not value[2:8].isdigit():
+    authority, kind = value[0], value[1]
+    if authority not in CREDIT_CODE_AUTHORITIES:
+        raise ValidationError(
+            _(
+                "The first character of the unified social credit code, %(char)s, is not a registration authority of GB 32100."
+            )
+            % {"char": authority},
+            code="authority",
+        )
+    if kind not in CREDIT_CODE_TYPES.get(authority, "123456789"):
+        raise ValidationError(
+            _(
+                "The second character of the unified social credit code, %(char)s, is not an institution type that registration authority %(authority)s gives."
+            )
+            % {"char": kind, "authority": authority},
+            code="institution_type",
+        )
+    if not ascii_digits(value[2:8]):
         raise ValidationError(
             _(
                 "Characters 3 to 8 of the unified social credit code must be the digits of a region code."
@@ -144,19 +208,21 @@ def validate_credit_code(value: str) -> None:
 
 
 def validate_postcode(value: str) -> None:
-    if not re.fullmatch(r"\d{6}", (value or "").strip()):
+    if not re.fullmatch(r"[0-9]{6}", half_width(value)):
         raise ValidationError(_("A postcode has exactly 6 digits."), code="postcode")
 
 
 def validate_mobile(value: str) -> None:
-    if not re.fullmatch(r"1[3-9]\d{9}", (value or "").strip()):
+    if not re.fullmatch(r"1[3-9][0-9]{9}", half_width(value)):
         raise ValidationError(_("A mobile number has 11 digits and starts with 1."), code="mobile")
 
 
 def validate_phone(value: str) -> None:
     """A mobile number, or a landline with its area code (010-12345678, 0571-1234567)."""
-    text = (value or "").strip().replace(" ", "")
-    if re.fullmatch(r"1[3-9]\d{9}", text) or re.fullmatch(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?", text):
+    text = half_width(value).replace(" ", "")
+    if re.fullmatch(r"1[3-9][0-9]{9}", text) or re.fullmatch(
+        r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?", text
+    ):
         return
     raise ValidationError(
         _("Give a mobile number, or a landline with its area code, such as 010-62751234."),

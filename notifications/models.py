@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import HALF_WIDTH_HELP, NormalisedCharField
 from core.validators import validate_mobile
 
 from .kinds import Channel, kind_label, render
@@ -98,8 +99,12 @@ class NotificationSettings(models.Model):
         related_name="notification_settings",
     )
     email = models.EmailField(_("e-mail address for notifications"), blank=True)
-    mobile = models.CharField(
-        _("mobile number for SMS"), max_length=11, blank=True, validators=[validate_mobile]
+    mobile = NormalisedCharField(
+        _("mobile number for SMS"),
+        max_length=11,
+        blank=True,
+        validators=[validate_mobile],
+        help_text=HALF_WIDTH_HELP,
     )
     choices = models.JSONField(_("choices"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)

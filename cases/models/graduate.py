@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.fields import HALF_WIDTH_HELP, CreditCodeField, IdNumberField, NormalisedCharField
 from core.validators import (
     validate_credit_code,
     validate_id_number,
@@ -105,7 +106,9 @@ class Graduate(models.Model):
     student_no = models.CharField(_("student number"), max_length=32)
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
-    id_number = models.CharField(_("ID number"), max_length=18, validators=[validate_id_number])
+    id_number = IdNumberField(
+        _("ID number"), max_length=18, validators=[validate_id_number], help_text=HALF_WIDTH_HELP
+    )
     education_level = models.CharField(
         _("education level"), max_length=20, choices=EducationLevel.choices
     )
@@ -129,8 +132,12 @@ class Graduate(models.Model):
     )
     is_incomplete = models.BooleanField(_("结业生"), default=False)
     targeted_employer_name = models.CharField(_("定向单位"), max_length=100, blank=True)
-    targeted_credit_code = models.CharField(
-        _("定向单位统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
+    targeted_credit_code = CreditCodeField(
+        _("定向单位统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=HALF_WIDTH_HELP,
     )
     targeted_region = models.ForeignKey(
         Region,
@@ -141,8 +148,12 @@ class Graduate(models.Model):
         verbose_name=_("定向地区"),
     )
     agreement_no = models.CharField(_("协议编号"), max_length=50, blank=True)
-    mobile = models.CharField(
-        _("mobile number"), max_length=11, blank=True, validators=[validate_mobile]
+    mobile = NormalisedCharField(
+        _("mobile number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_mobile],
+        help_text=HALF_WIDTH_HELP,
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -225,6 +236,11 @@ class Graduate(models.Model):
             errors["targeted_employer_name"] = _(
                 "A targeted agreement names an employer (credit code) or a region."
             )
+        if self.id_number and self.cohort:
+            try:
+                validate_id_number(self.id_number, cohort=self.cohort)
+            except ValidationError as exc:
+                errors.setdefault("id_number", exc.messages[0])
         if errors:
             raise ValidationError(errors)
 

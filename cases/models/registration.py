@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import HALF_WIDTH_HELP, CreditCodeField
 from core.validators import (
     validate_credit_code,
 )
@@ -41,8 +42,12 @@ class RegistrationVersion(models.Model):
         verbose_name=_("destination category"),
     )
     employer_name = models.CharField(_("单位名称"), max_length=100, blank=True)
-    employer_credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
+    employer_credit_code = CreditCodeField(
+        _("统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=HALF_WIDTH_HELP,
     )
     employer_nature = models.ForeignKey(
         EmployerNature,

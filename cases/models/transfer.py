@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import HALF_WIDTH_HELP, NormalisedCharField
 from core.validators import (
     validate_phone,
     validate_postcode,
@@ -51,9 +52,13 @@ class TransferDetails(models.Model):
     )
     archive_unit = models.CharField(_("档案转寄单位"), max_length=100)
     archive_address = models.CharField(_("档案转寄地址"), max_length=200)
-    archive_postcode = models.CharField(_("邮编"), max_length=6, validators=[validate_postcode])
+    archive_postcode = NormalisedCharField(
+        _("邮编"), max_length=6, validators=[validate_postcode], help_text=HALF_WIDTH_HELP
+    )
     archive_contact = models.CharField(_("联系人"), max_length=50)
-    archive_phone = models.CharField(_("联系电话"), max_length=30, validators=[validate_phone])
+    archive_phone = NormalisedCharField(
+        _("联系电话"), max_length=30, validators=[validate_phone], help_text=HALF_WIDTH_HELP
+    )
     archive_method = models.CharField(_("转递方式"), max_length=20, choices=ArchiveMethod.choices)
     hukou_migrate = models.BooleanField(_("是否迁移户口"), default=False)
     hukou_type = models.CharField(

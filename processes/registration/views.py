@@ -87,7 +87,9 @@ def roster_import_page(request):
         upload = form.cleaned_data["file"]
         try:
             table = roster_io.read_table(upload.name, upload.read())
-            rows = roster_io.RosterValidator(university=university).parse(table)
+            rows = roster_io.RosterValidator(
+                university=university, cohort=form.cleaned_data["cohort"]
+            ).parse(table)
         except roster_io.RosterFileError as exc:
             form.add_error("file", str(exc))
         else:

@@ -4,11 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.validators import (
+    credit_code_check_char,
     id_number_birth_date,
     id_number_gender,
+    normalise_credit_code,
+    normalise_id_number,
     validate_credit_code,
     validate_id_number,
     validate_mobile,
+    validate_phone,
     validate_postcode,
 )
 from portal.demo.identifiers import make_id_number
@@ -118,3 +122,131 @@ def test_it_accepts_mobile_numbers(value):
 def test_it_rejects_bad_mobile_numbers(value):
     with pytest.raises(ValidationError):
         validate_mobile(value)
+
+
+# --- Half-width input, ASCII digits, plausible graduates, GB 32100's tables ----------------------
+
+
+@pytest.mark.parametrize(
+    ("validate", "typed"),
+    [
+        (validate_id_number, "１１０１０５１９４９１２３１００２ｘ"),  # full-width, lower-case x
+        (validate_credit_code, "９１３５０１００ｍ０００１００ｙ４３"),
+        (validate_mobile, "１３８００１３８０００"),
+        (validate_postcode, "１００８７１"),
+        (validate_phone, "０１０－６２７５１２３４"),
+    ],
+    ids=_validator_name,
+)
+def test_full_width_input_is_accepted_as_its_half_width_form(validate, typed):
+    validate(typed)
+
+
+@pytest.mark.parametrize(
+    ("validate", "value"),
+    [
+        (validate_id_number, "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X"),  # Arabic-Indic digits
+        (validate_mobile, "١٣٨٠٠١٣٨٠٠٠"),
+        (validate_mobile, "१३८००१३८०००"),  # Devanagari digits
+        (validate_postcode, "١٠٠٨٧١"),
+        (validate_phone, "٠١٠-٦٢٧٥١٢٣٤"),
+    ],
+    ids=_validator_name,
+)
+def test_digits_of_other_scripts_are_refused(validate, value):
+    with pytest.raises(ValidationError):
+        validate(value)
+
+
+def test_the_normalised_forms_are_ascii_and_upper_case():
+    assert normalise_id_number(" １１０１０５１９４９１２３１００２ｘ ") == "11010519491231002X"
+    assert normalise_credit_code("９１３５０１００ｍ０００１００ｙ４３") == "91350100M000100Y43"
+
+
+def _with_check_char(first17: str) -> str:
+    return first17 + credit_code_check_char(first17)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (_with_check_char("01350100M000100Y4"), "authority"),  # no authority 0
+        (_with_check_char("99350100M000100Y4"), "institution_type"),  # 工商 gives 1, 2, 3 only
+        (_with_check_char("90350100M000100Y4"), "institution_type"),
+        ("Z1350100M000100Y43", "alphabet"),
+    ],
+)
+def test_credit_codes_follow_the_authority_and_institution_tables(value, code):
+    with pytest.raises(ValidationError) as exc:
+        validate_credit_code(value)
+    assert exc.value.code == code
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "91110000802100433B",  # 工商: 企业
+        _with_check_char("92350100MA2Y0000X"),  # 个体工商户
+        _with_check_char("12100000400000000"),  # 机构编制: 事业单位
+        _with_check_char("51100000500000000"),  # 民政: 社会团体
+        _with_check_char("31110000400000000"),  # 司法行政: 律师事务所
+        _with_check_char("N2350100MA0000000"),  # 农业: 村级集体经济组织
+    ],
+)
+def test_credit_codes_of_every_kind_of_registrant_are_accepted(value):
+    validate_credit_code(value)
+
+
+@pytest.mark.parametrize(
+    ("born", "accepted"),
+    [("2012", True), ("2013", False), ("1956", True), ("1955", False), ("1850", False)],
+)
+def test_a_graduate_id_number_is_held_to_a_plausible_age_in_the_cohort(born, accepted):
+    number = make_id_number(
+        region="320102", birth=datetime.date(int(born), 5, 17), seq=7, male=True
+    )
+    validate_id_number(number)  # a valid number of someone born then …
+    if accepted:
+        validate_id_number(number, cohort=2026)
+    else:  # … but not of a 2026 graduate (14 to 70 years old)
+        with pytest.raises(ValidationError) as exc:
+            validate_id_number(number, cohort=2026)
+        assert exc.value.code == "birth_date" and "2026" in exc.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_every_save_stores_the_normalised_form(uni):
+    from cases.models import Graduate
+
+    graduate = Graduate.objects.create(
+        university=uni,
+        province=uni.province,
+        college=uni.colleges.first(),
+        cohort=2026,
+        student_no="HW001",
+        name="半角",
+        gender="F",
+        id_number="１１０１０１１９９００３０７８０３ｘ",
+        education_level="bachelor",
+        major_name="临床医学",
+        mobile="１３８００１３８０００",
+    )
+    graduate.refresh_from_db()
+    assert (graduate.id_number, graduate.mobile) == ("11010119900307803X", "13800138000")
+    graduate.id_number = "11010119900307803x"
+    graduate.full_clean()
+    graduate.save()
+    assert Graduate.objects.get(pk=graduate.pk).id_number == "11010119900307803X"
+
+
+@pytest.mark.django_db
+def test_the_roster_refuses_a_graduate_aged_five(uni):
+    from cases.roster_files import RosterValidator
+
+    from ..workflows.helpers import ROSTER_COLUMNS
+
+    number = make_id_number(region="110101", birth=datetime.date(2021, 3, 1), seq=3, male=True)
+    row = ["R001", "五岁", "男", number, "本科", uni.colleges.first().name, "临床医学"]
+    parsed = RosterValidator(university=uni, cohort=2026).parse([ROSTER_COLUMNS, row])
+    assert [e.column for e in parsed[0].errors] == ["身份证号"]
+    assert "5" in parsed[0].errors[0].message and "2026" in parsed[0].errors[0].message

@@ -8,7 +8,7 @@ from sync import signing
 
 from ..workflows.helpers import GOOD_CREDIT_CODE, TRANSFER_VALUES
 
-ID_NUMBER = "11010519491231002X"  # 女
+ID_NUMBER = "11010520031231018X"  # 女
 
 GRADUATE = {
     "name": "李红",

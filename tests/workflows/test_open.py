@@ -154,7 +154,7 @@ def test_invalid_rows_are_reported_and_valid_rows_kept(uni, supervisor):
         [*ROSTER_COLUMNS, "手机号码", "培养方式", "协议编号"],
         _row("2026001", "张伟", "男", "110101199003074258", mobile="13800138000"),
         _row("2026002", "王芳", "女", "110101199003074259"),  # check char
-        _row("2026003", "李娜", "女", "11010519491231002X", level="学士"),  # level
+        _row("2026003", "李娜", "女", "11010520031231018X", level="学士"),  # level
         _row(
             "2026004", "赵强", "男", "11010119900307803X", college="不存在学院", mobile="1234"
         ),  # college, mobile

@@ -159,7 +159,7 @@ def _seed(*, province_id, universities, per_university, big_university_extra, us
             INSERT INTO cases_graduate (university_id, college_id, province_id, cohort, student_no, name, gender, id_number,
                 education_level, major_code, major_name, training_mode, is_incomplete, targeted_employer_name,
                 targeted_credit_code, agreement_no, mobile, status, targeted_compliance, created_at, updated_at)
-            SELECT university_id, college_id, %s, 2026, 'S' || n, '学生' || n, 'M', '11010519491231002X', 'bachelor', '',
+            SELECT university_id, college_id, %s, 2026, 'S' || n, '学生' || n, 'M', '11010520031231018X', 'bachelor', '',
                 '软件工程', 'non_targeted', false, '', '', '', '', 'pending_audit', '', now(), now()
             FROM seed
             """,

@@ -176,7 +176,7 @@ def test_a_student_number_of_another_cohort_is_a_row_error_not_a_failed_import(u
     response = post(
         "2026",
         "2026001,张伟,男,110101199003074258,本科,计算机学院,软件工程\n"
-        "2026002,王芳,女,11010519491231002X,本科,计算机学院,软件工程\n",
+        "2026002,王芳,女,11010520031231018X,本科,计算机学院,软件工程\n",
     )
     assert response.status_code == 200
     html = response.content.decode()

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         except University.DoesNotExist:
             raise CommandError(f"No university with code {university}.") from None
         try:
-            rows = RosterValidator(university=university).parse(
+            rows = RosterValidator(university=university, cohort=cohort).parse(
                 read_table(path.name, path.read_bytes())
             )
         except (OSError, RosterFileError) as exc:
