@@ -51,6 +51,22 @@ def case_history(graduate: Graduate) -> QuerySet[CaseEvent]:
     return graduate.events.select_related("actor").order_by("at", "id")
 
 
+def first_level_auditor_id(graduate: Graduate) -> int | None:
+    """Who passed the current registration version at the first (college) audit level, if
+    anyone did."""
+    version = graduate.current_registration
+    if version is None:
+        return None
+    return (
+        CaseEvent.objects.filter(
+            graduate=graduate, kind=CaseEvent.Kind.PASSED_LEVEL, after=f"v{version.number}"
+        )
+        .order_by("-at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
 def case_versions(graduate: Graduate) -> list[RegistrationVersion]:
     """All versions, newest first, with their code-table rows."""
     return list(

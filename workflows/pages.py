@@ -19,7 +19,7 @@ from roles.org_scope import scope_for_user
 from . import selectors
 from .forms import AuditDecisionForm
 from .models import ScopeStatus
-from .steps import TaskNotAvailable
+from .steps import StepRefused, TaskNotAvailable
 
 
 def case_context(graduate) -> dict:
@@ -89,15 +89,23 @@ def decision_page(
             except TaskNotAvailable as exc:
                 messages.error(request, str(exc))
                 return redirect("workflows:task", task_id=row.pk)
-            if form.cleaned_data["decision"] == "approve":
-                messages.success(request, _("Approved: %(name)s.") % {"name": graduate.name})
+            except StepRefused as exc:
+                form.add_error(None, str(exc))
             else:
-                messages.success(
-                    request, _("Decision recorded; %(name)s is told why.") % {"name": graduate.name}
-                )
-            return redirect(safe_next(request, reverse("workflows:queue")))
+                return _decided(request, form, graduate)
     access_record(request, graduate, "audit_view")
     context = {**case_context(graduate), "row": row, "form": form, "can_decide": can_decide}
     if extra:
         context.update(extra(graduate))
     return render(request, template, context)
+
+
+def _decided(request, form, graduate):
+    """After a decision: say what was done, and go back to the queue."""
+    if form.cleaned_data["decision"] == "approve":
+        messages.success(request, _("Approved: %(name)s.") % {"name": graduate.name})
+    else:
+        messages.success(
+            request, _("Decision recorded; %(name)s is told why.") % {"name": graduate.name}
+        )
+    return redirect(safe_next(request, reverse("workflows:queue")))

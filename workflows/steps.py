@@ -24,6 +24,11 @@ class TaskNotAvailable(Exception):
     """The task cannot take this action any more (taken, finished, or busy)."""
 
 
+class StepRefused(Exception):
+    """A rule of the process refuses this action by this user (the message says which); the
+    task stays as it was and the page keeps what the user typed."""
+
+
 @contextmanager
 def _locked_activation(task_id: int):
     """The task's activation, read afresh under its process lock (what ``Task.activation``

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from cases import services as case_services
 from cases.models import Graduate
 from cases.roster_files import ParsedRow, RowError
+from cases.selectors import first_level_auditor_id
 from processes.leave.services import confirmation_open_if_due
 from workflows.models import ACTIVE_STATUSES, CaseProcess, TaskScope
 from workflows.opening import processes_open_bulk
-from workflows.steps import process_cancel, task_step
+from workflows.steps import StepRefused, process_cancel, task_step
 
 from .flow import (
     AUDIT_KINDS,
@@ -84,6 +85,13 @@ def audit_decide(*, task_id: int, user, approve: bool, reason: str = "") -> None
         raise ValueError(_("A return needs a reason."))
     with task_step(task_id, user=user, kinds=AUDIT_KINDS, claim=True) as step:
         graduate = step.case
+        if step.kind != COLLEGE_AUDIT and first_level_auditor_id(graduate) == user.pk:
+            # separation of duties: the two levels of one version are two people
+            raise StepRefused(
+                _(
+                    "You passed this registration at the college level: its university audit must be done by another reviewer."
+                )
+            )
         if not approve:
             case_services.registration_return(graduate=graduate, actor=user, reason=reason)
         elif step.kind == COLLEGE_AUDIT:

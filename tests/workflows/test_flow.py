@@ -155,3 +155,41 @@ def test_the_graduate_cannot_submit_someone_elses_task(cohort):
     task = open_task(first)
     with pytest.raises(services.TaskNotAvailable):
         registration.registration_submit(task_id=task.pk, user=second.user, values={})
+
+
+def test_one_person_cannot_pass_both_audit_levels_of_a_version(uni2):
+    """Separation of duties: a reviewer who holds the college and the university role passes
+    the college level, and is refused the university level of the same version, on the
+    page with what they typed kept; another reviewer decides it. The next version starts
+    afresh."""
+    from roles import services as role_services
+
+    from ..factories import login
+
+    supervisor = member("university_supervisor", university=uni2)
+    open_cohort(uni2, count=3, actor=supervisor)
+    graduate = uni2.graduates.get(college__code="01")
+    both = member("college_reviewer", college=uni2.colleges.get(code="01"))
+    role_services.membership_create(user=both, role="university_reviewer", university=uni2)
+    other = member("university_reviewer", university=uni2)
+    submit(graduate)
+    decide(graduate, both)
+    task = open_task(graduate)
+    assert task.kind == "university_audit"
+    with pytest.raises(registration.StepRefused, match="另一名审核人员"):
+        decide(graduate, both)
+    page = login(both).post(
+        f"/tasks/{task.pk}/", {"decision": "return", "reason": "我想退回这一条"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "我想退回这一条" in html and 'role="alert"' in html
+    assert open_task(graduate).pk == task.pk  # still open, undecided
+    graduate.refresh_from_db()
+    assert graduate.status == CaseStatus.PENDING_AUDIT
+    decide(graduate, other, approve=False, reason="请补充签约日期")
+    submit(graduate)
+    decide(graduate, both)  # the new version's college level: by ``both`` again
+    decide(graduate, other)
+    graduate.refresh_from_db()
+    assert graduate.status == CaseStatus.APPROVED
