@@ -13,6 +13,7 @@ from core.validators import (
     validate_postcode,
 )
 
+from .codes import DestinationClass
 from .graduate import Graduate
 from .registration import RegistrationStatus
 
@@ -25,8 +26,9 @@ class ArchiveMethod(models.TextChoices):
 class ArchiveDestination(models.TextChoices):
     EMPLOYER = "employer", _("就业单位")
     TALENT_CENTRE = "talent_centre", _("人才服务机构")
-    ORIGIN = "origin", _("生源地人社部门")
+    ORIGIN = "origin", _("生源地人才服务机构（人社部门）")
     SCHOOL = "school", _("升学院校")
+    KEPT = "kept", _("保留在学校（暂缓转递）")
     OTHER = "other", _("其他")
 
 
@@ -116,5 +118,41 @@ class TransferDetails(models.Model):
                 errors["hukou_type"] = _("Required when the hukou is migrated.")
             if not self.hukou_address:
                 errors["hukou_address"] = _("Required when the hukou is migrated.")
+        registration = self.graduate.current_registration if self.graduate_id else None
+        if registration is not None and registration.category_id:
+            errors.update(transfer_disagreements(self, registration.category))
         if errors:
             raise ValidationError(errors)
+
+
+def transfer_disagreements(details: TransferDetails, category) -> dict[str, str]:
+    """Where archive and hukou details disagree with the destination (the rules of
+    ``docs/domain.md``): no employer to send to without a job, no school without 升学, and a
+    domestic 升学 sends the archive to the admitting institution."""
+    errors = {}
+    name = category.name
+    domestic_study = "study_institution" in (category.required_fields or [])
+    no_employer = category.destination_class != DestinationClass.EMPLOYED
+    no_school = not domestic_study
+    if no_employer and details.archive_destination == ArchiveDestination.EMPLOYER:
+        errors["archive_destination"] = _(
+            "The destination is “%(name)s”: there is no employer to send the archive to. Choose the 生源地 talent centre, a talent service agency, or keep it at the school."
+        ) % {"name": name}
+    elif no_school and details.archive_destination == ArchiveDestination.SCHOOL:
+        errors["archive_destination"] = _(
+            "The destination is “%(name)s”, not domestic further study: the archive cannot go to an admitting institution."
+        ) % {"name": name}
+    elif domestic_study and details.archive_destination != ArchiveDestination.SCHOOL:
+        errors["archive_destination"] = _(
+            "The destination is “%(name)s”: the archive goes to the admitting institution."
+        ) % {"name": name}
+    if details.hukou_migrate:
+        if no_employer and details.hukou_type == HukouMigration.TO_EMPLOYER:
+            errors["hukou_type"] = _(
+                "The destination is “%(name)s”: the hukou cannot move to an employer's location."
+            ) % {"name": name}
+        elif no_school and details.hukou_type == HukouMigration.TO_SCHOOL:
+            errors["hukou_type"] = _(
+                "The destination is “%(name)s”, not domestic further study: the hukou cannot move to an admitting institution."
+            ) % {"name": name}
+    return errors

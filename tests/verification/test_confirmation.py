@@ -218,3 +218,62 @@ def test_archive_details_cannot_be_reopened_after_the_change_deadline(cohort, re
     assert first.status == ConfirmationStatus.VALID and first.is_current
     other = login(cohort[1].user)
     assert other.post(f"/cases/{graduate.pk}/transfer-change/").status_code == 404
+
+
+def _approved_as(graduate, reviewer, code, **values):
+    from ..scenarios import category
+    from ..workflows.helpers import decide
+
+    task = open_task(graduate, "register")
+    registration.registration_submit(
+        task_id=task.pk, user=graduate.user, values={"category": category(code), **values}
+    )
+    decide(graduate, reviewer)
+    graduate.refresh_from_db()
+    return graduate
+
+
+def _details_errors(graduate, **transfer) -> dict:
+    from django.core.exceptions import ValidationError
+
+    task = open_task(graduate, "confirm_leave")
+    with pytest.raises(ValidationError) as exc:
+        leave.leave_details_submit(
+            task_id=task.pk, user=graduate.user, values={**TRANSFER_VALUES, **transfer}
+        )
+    return exc.value.message_dict
+
+
+def test_archive_and_hukou_must_agree_with_the_destination(cohort, reviewer, supervisor):
+    """docs/domain.md: 待就业 sends no archive to an employer and moves no hukou there; a
+    domestic 升学 sends the archive to the admitting institution; keeping the archive at the
+    school, or sending it to the 生源地 talent centre, can be said."""
+    waiting = _approved_as(cohort[0], reviewer, "70")
+    studying = _approved_as(cohort[1], reviewer, "801", study_institution="北京大学")
+    employed = approve_registration(cohort[2], reviewer)
+    open_leave_window(cohort[0].university, supervisor)
+
+    errors = _details_errors(waiting)  # the defaults: archive and hukou to the employer
+    assert "待就业" in errors["archive_destination"][0]
+    assert "待就业" in errors["hukou_type"][0]
+    errors = _details_errors(waiting, archive_destination="school", hukou_migrate=False)
+    assert list(errors) == ["archive_destination"]
+    confirm(waiting, reviewer, archive_destination="kept", hukou_migrate=False)
+    other = _approved_as(cohort[3], reviewer, "72")
+    confirm(other, reviewer, archive_destination="origin", hukou_type="to_origin")
+    kept = dict(
+        TransferDetails.objects.filter(is_current=True).values_list(
+            "graduate_id", "archive_destination"
+        )
+    )
+    assert (kept[waiting.pk], kept[other.pk]) == ("kept", "origin")
+
+    errors = _details_errors(studying, hukou_migrate=False)  # archive to the employer
+    assert list(errors) == ["archive_destination"] and "升学" in errors["archive_destination"][0]
+    confirm(studying, reviewer, archive_destination="school", hukou_type="to_school")
+
+    errors = _details_errors(employed, archive_destination="school")
+    assert list(errors) == ["archive_destination"]
+    errors = _details_errors(employed, hukou_type="to_school")
+    assert list(errors) == ["hukou_type"]
+    confirm(employed, reviewer)  # employer and 迁往就业地: as it should be
