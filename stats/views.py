@@ -30,16 +30,25 @@ SOURCES = ("live", "reported")
 
 @login_required
 def statistics_home(request):
-    """The dashboard of the user's level."""
+    """The dashboard of the user's level, with the query asked for (cohort, source, …)."""
     scope = scope_for_user(request.user)
     if scope.national:
-        return redirect("stats:national")
-    if province_id := scope.first(Role.PROVINCIAL_MONITOR):
-        return redirect("stats:province", province_id=province_id)
-    for role in UNIVERSITY_READERS:
-        if university_id := scope.first(role):
-            return redirect("stats:university", university_id=university_id)
-    raise PermissionDenied
+        target = reverse("stats:national")
+    elif province_id := scope.first(Role.PROVINCIAL_MONITOR):
+        target = reverse("stats:province", args=[province_id])
+    else:
+        target = next(
+            (
+                reverse("stats:university", args=[university_id])
+                for role in UNIVERSITY_READERS
+                if (university_id := scope.first(role))
+            ),
+            None,
+        )
+    if target is None:
+        raise PermissionDenied
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 def _charts(d: selectors.Dashboard, labels: list[str]) -> list:

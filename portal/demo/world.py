@@ -150,6 +150,9 @@ def load(*, only_organisations: bool = False) -> dict:
     # The cohort, opened through the real roster import.
 
     table = demo_roster_rows(cohort=cohort, count=40, rng=rng)
+    incomplete = [name for name, _h, _r in COLUMNS].index("is_incomplete")
+    for row in table[-2:]:  # two 结业生, completed without graduating
+        row[incomplete] = "是"
     rows = RosterValidator(university=main).parse(table)
     registration.roster_import(university=main, cohort=cohort, rows=rows, actor=supervisor)
     other = universities["19003"]
