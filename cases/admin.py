@@ -6,6 +6,7 @@ from core.masking import mask_id_number, mask_mobile
 from . import services
 from .models import (
     CaseEvent,
+    CodeEdition,
     Cohort,
     DestinationCategory,
     EmployerNature,
@@ -39,10 +40,15 @@ class CodeTableAdmin(admin.ModelAdmin):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "full_name", "level"]
-    list_filter = ["level"]
+    list_display = ["code", "full_name", "level", "valid_to"]
+    list_filter = ["level", ("valid_to", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name", "full_name"]
     raw_id_fields = ["parent"]
+
+
+@admin.register(CodeEdition)
+class CodeEditionAdmin(admin.ModelAdmin):
+    list_display = ["table", "edition", "source", "loaded_at"]
 
 
 class CaseEventInline(admin.TabularInline):

@@ -24,9 +24,8 @@ class RegistrationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories_for_cohort(cohort)
         self.fields["category"].empty_label = _("— choose a destination category —")
-        self.fields["employer_region"].queryset = Region.objects.filter(
-            level=Region.Level.PREFECTURE
-        )
+        self.fields["employer_region"].queryset = Region.places()
+        self.fields["employer_region"].choices = region_choices()
         self.fields["employer_credit_code"].widget.attrs.update(
             {"maxlength": 18, "autocomplete": "off", "style": "text-transform:uppercase"}
         )
@@ -98,3 +97,15 @@ class EvidenceField(forms.FileField):
         if errors:
             raise forms.ValidationError(errors)
         return cleaned
+
+
+def region_choices() -> list:
+    """The places to choose among, grouped by province (over three thousand counties: a
+    group per province keeps the list searchable by eye)."""
+    provinces = dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
+    groups: dict[str, list] = {}
+    for pk, code, full_name in Region.places().values_list("pk", "code", "full_name"):
+        groups.setdefault(provinces.get(code[:2] + "0000", ""), []).append(
+            (pk, f"{code} {full_name}")
+        )
+    return [("", "---------"), *groups.items()]

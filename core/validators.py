@@ -7,8 +7,10 @@ Full-width input (１２３, ｘ) is turned half-width on entry (``half_width``)
 """
 
 import datetime
+import functools
 import re
 import unicodedata
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -85,6 +87,27 @@ def ascii_digits(value: str) -> bool:
     return bool(value) and set(value) <= _ASCII_DIGITS
 
 
+# The first six digits of a residence permit for Hong Kong, Macao and Taiwan residents.
+_PERMIT_PREFIXES = {"810000", "820000", "830000"}
+
+
+@functools.cache
+def region_codes_ever() -> frozenset[str]:
+    """Every GB/T 2260 code that has existed (``core/data/region_codes_ever.txt``, built by
+    ``scripts/build_regions``): an ID number keeps the code of where and when it was
+    issued, so many are codes abolished since."""
+    path = Path(__file__).resolve().parent / "data" / "region_codes_ever.txt"
+    return frozenset(path.read_text(encoding="utf-8").split())
+
+
+def id_region_known(prefix: str) -> bool:
+    """Whether an ID number's first six digits name a division that existed: the code
+    itself, or a county of a prefecture that existed (the table holds the revisions from
+    2002 on; a county abolished before then still has its prefecture)."""
+    codes = region_codes_ever()
+    return prefix in _PERMIT_PREFIXES or prefix in codes or prefix[:4] + "00" in codes
+
+
 def id_number_check_char(first17: str) -> str:
     total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
@@ -109,6 +132,14 @@ def validate_id_number(value: str, *, cohort: int | None = None) -> None:
     if value[:2] not in _ID_PROVINCES:
         raise ValidationError(
             _("The first two digits of the ID number are not a valid province code."), code="region"
+        )
+    if not id_region_known(value[:6]):
+        raise ValidationError(
+            _(
+                "The first six digits of the ID number, %(code)s, are not an administrative division code that has ever existed."
+            )
+            % {"code": value[:6]},
+            code="region",
         )
     try:
         born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -12,6 +12,7 @@ from ``cases.models``, as Django and the migrations expect.
 from .codes import (
     EMPLOYER_FIELDS,
     REQUIRABLE_FIELDS,
+    CodeEdition,
     CodeTable,
     DestinationCategory,
     DestinationClass,
@@ -73,6 +74,7 @@ __all__ = [
     "CaseStatus",
     "CaseTally",
     "ChangeRequest",
+    "CodeEdition",
     "CodeTable",
     "Cohort",
     "DestinationCategory",

@@ -109,11 +109,14 @@ class JobCategory(CodeTable):
 
 
 class Region(models.Model):
-    """GB/T 2260 administrative divisions: provinces and prefecture-level units."""
+    """GB/T 2260 administrative divisions, down to county level (``cases/data/regions.csv``;
+    its source and edition are a ``CodeEdition`` row). A division abolished since keeps its
+    row, with ``valid_to``, for what refers to it; the pickers offer the current ones."""
 
     class Level(models.IntegerChoices):
         PROVINCE = 1, _("province")
         PREFECTURE = 2, _("prefecture")
+        COUNTY = 3, _("county")
 
     code = models.CharField(_("code"), max_length=6, unique=True)
     name = models.CharField(_("name"), max_length=40)
@@ -122,6 +125,11 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    valid_to = models.PositiveSmallIntegerField(_("valid to (year)"), null=True, blank=True)
+
+    # A province with no divisions below it in GB/T 2260's table is itself a place to
+    # choose: Taiwan (the table lists none below 710000).
+    PLACES = models.Q(level__gte=2) | models.Q(code="710000")
 
     class Meta:
         ordering = ["code"]
@@ -131,6 +139,28 @@ class Region(models.Model):
     def __str__(self):
         return f"{self.code} {self.full_name}"
 
+    @classmethod
+    def places(cls):
+        """The current divisions a location is chosen among: prefectures and counties."""
+        return cls.objects.filter(cls.PLACES, valid_to__isnull=True)
+
     @property
     def province_code(self) -> str:
         return self.code[:2] + "0000"
+
+
+class CodeEdition(models.Model):
+    """Where a code table comes from and which edition of it is loaded."""
+
+    table = models.CharField(_("code table"), max_length=40, unique=True)
+    source = models.CharField(_("source"), max_length=200)
+    edition = models.CharField(_("edition"), max_length=60)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
+
+    class Meta:
+        ordering = ["table"]
+        verbose_name = _("code table edition")
+        verbose_name_plural = _("code table editions")
+
+    def __str__(self):
+        return f"{self.table}: {self.edition}"

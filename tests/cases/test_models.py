@@ -103,3 +103,49 @@ def test_a_cohorts_change_deadline_is_set_in_the_admin(cohort, client):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert changes_open(graduate, now=after_the_default)
+
+
+@pytest.mark.parametrize(
+    ("code", "full_name", "parent"),
+    [
+        ("330106", "杭州市西湖区", "330100"),
+        ("440305", "深圳市南山区", "440300"),
+        ("110101", "北京市东城区", "110100"),
+        ("469001", "海南省五指山市", "469000"),  # province-administered county-level units
+        ("429004", "湖北省仙桃市", "429000"),
+        ("659001", "新疆维吾尔自治区石河子市", "659000"),
+        ("810001", "香港特别行政区中西区", "810000"),
+        ("820001", "澳门特别行政区花地玛堂区", "820000"),
+    ],
+)
+def test_regions_go_down_to_county_level(code, full_name, parent):
+    region = Region.objects.get(code=code)
+    assert (region.level, region.full_name, region.parent.code) == (
+        Region.Level.COUNTY,
+        full_name,
+        parent,
+    )
+    assert Region.places().filter(code=code).exists()
+
+
+def test_the_places_to_choose_are_current_and_below_the_province_or_taiwan():
+    places = set(Region.places().values_list("code", flat=True))
+    assert "710000" in places  # GB/T 2260 lists nothing below Taiwan
+    assert not {"110000", "330000", "810000"} & places
+    assert Region.objects.filter(level=Region.Level.COUNTY).count() > 2800
+    Region.objects.filter(code="330106").update(valid_to=2025)
+    assert not Region.places().filter(code="330106").exists()
+
+
+def test_every_code_table_says_where_it_comes_from():
+    from cases.models import CodeEdition
+
+    editions = {e.table: e for e in CodeEdition.objects.all()}
+    assert set(editions) == {
+        "regions",
+        "destination_categories",
+        "employer_natures",
+        "industries",
+        "job_categories",
+    }
+    assert "民政部" in editions["regions"].source and editions["regions"].edition.startswith("2020")

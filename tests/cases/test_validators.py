@@ -24,6 +24,9 @@ GOOD_ID_NUMBERS = [
     "11010119900307803X",
     "110101199003074258",
     "11010119900307803x",  # lower-case x is normalised
+    "110103200001010013",  # 崇文区, merged into 东城区 in 2010: IDs keep the code
+    "810000200001010014",  # residence permit for Hong Kong residents
+    "830000200001010018",  # residence permit for Taiwan residents
 ]
 BAD_ID_NUMBERS = [
     ("11010519491231002", "format"),  # 17 characters
@@ -33,6 +36,8 @@ BAD_ID_NUMBERS = [
     ("110105194902300027", "birth_date"),  # 30 February
     ("110105209901010011", "birth_date"),  # born in the future
     ("990105194912310024", "region"),  # no province 99
+    ("11999920030101001X", "region"),  # province 11, but no division 119999 ever
+    ("119901200301010014", "region"),  # nor a prefecture 1199
 ]
 
 # Real registered codes (the sample of GB 32100 and three listed companies).

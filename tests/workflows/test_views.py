@@ -217,3 +217,17 @@ def test_activation_codes_export_lists_pending_graduates(cohort, supervisor):
     assert rows[0] == ("学号", "姓名", "院系", "登录账号", "激活码")
     assert len(rows) == 1 + cohort.count()
     assert CaseAccess.objects.filter(action="activation_codes_export").count() == cohort.count()
+
+
+@pytest.mark.parametrize("region", ["330106", "469001", "810001", "710000"])
+def test_an_employer_can_be_in_a_county_or_in_hong_kong_macao_taiwan(registering, region):
+    from cases.models import Region
+
+    graduate, client, task = registering
+    place = Region.objects.get(code=region)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert f'value="{place.pk}"' in page and place.full_name in page
+    response = client.post(f"/tasks/{task.pk}/", employment_form(employer_region=place, submit="1"))
+    assert response.status_code == 302
+    graduate.refresh_from_db()
+    assert graduate.current_registration.employer_region.code == region
