@@ -125,34 +125,47 @@ class TransferDetails(models.Model):
             raise ValidationError(errors)
 
 
+# What ``transfer_disagreements`` says, by the rule that is broken.
+_NO_EMPLOYER_ARCHIVE = _(
+    "The destination is “%(name)s”: there is no employer to send the archive to. Choose the 生源地 talent centre, a talent service agency, or keep it at the school."
+)
+_NO_SCHOOL_ARCHIVE = _(
+    "The destination is “%(name)s”, not domestic further study: the archive cannot go to an admitting institution."
+)
+_SCHOOL_ARCHIVE = _("The destination is “%(name)s”: the archive goes to the admitting institution.")
+_NO_EMPLOYER_HUKOU = _(
+    "The destination is “%(name)s”: the hukou cannot move to an employer's location."
+)
+_NO_SCHOOL_HUKOU = _(
+    "The destination is “%(name)s”, not domestic further study: the hukou cannot move to an admitting institution."
+)
+
+
 def transfer_disagreements(details: TransferDetails, category) -> dict[str, str]:
     """Where archive and hukou details disagree with the destination (the rules of
-    ``docs/domain.md``): no employer to send to without a job, no school without 升学, and a
-    domestic 升学 sends the archive to the admitting institution."""
-    errors = {}
-    name = category.name
-    domestic_study = "study_institution" in (category.required_fields or [])
-    no_employer = category.destination_class != DestinationClass.EMPLOYED
-    no_school = not domestic_study
-    if no_employer and details.archive_destination == ArchiveDestination.EMPLOYER:
-        errors["archive_destination"] = _(
-            "The destination is “%(name)s”: there is no employer to send the archive to. Choose the 生源地 talent centre, a talent service agency, or keep it at the school."
-        ) % {"name": name}
-    elif no_school and details.archive_destination == ArchiveDestination.SCHOOL:
-        errors["archive_destination"] = _(
-            "The destination is “%(name)s”, not domestic further study: the archive cannot go to an admitting institution."
-        ) % {"name": name}
-    elif domestic_study and details.archive_destination != ArchiveDestination.SCHOOL:
-        errors["archive_destination"] = _(
-            "The destination is “%(name)s”: the archive goes to the admitting institution."
-        ) % {"name": name}
-    if details.hukou_migrate:
-        if no_employer and details.hukou_type == HukouMigration.TO_EMPLOYER:
-            errors["hukou_type"] = _(
-                "The destination is “%(name)s”: the hukou cannot move to an employer's location."
-            ) % {"name": name}
-        elif no_school and details.hukou_type == HukouMigration.TO_SCHOOL:
-            errors["hukou_type"] = _(
-                "The destination is “%(name)s”, not domestic further study: the hukou cannot move to an admitting institution."
-            ) % {"name": name}
+    ``docs/domain.md``): no employer to send to without a job, no school without domestic
+    升学, and a domestic 升学 sends the archive to the admitting institution."""
+    employed = category.destination_class == DestinationClass.EMPLOYED
+    studying = "study_institution" in (category.required_fields or [])
+    archive = details.archive_destination
+    hukou = details.hukou_type if details.hukou_migrate else ""
+    rules = (  # the first broken rule of a field is the one it says
+        ("archive_destination", studying and archive != ArchiveDestination.SCHOOL, _SCHOOL_ARCHIVE),
+        (
+            "archive_destination",
+            not employed and archive == ArchiveDestination.EMPLOYER,
+            _NO_EMPLOYER_ARCHIVE,
+        ),
+        (
+            "archive_destination",
+            not studying and archive == ArchiveDestination.SCHOOL,
+            _NO_SCHOOL_ARCHIVE,
+        ),
+        ("hukou_type", not employed and hukou == HukouMigration.TO_EMPLOYER, _NO_EMPLOYER_HUKOU),
+        ("hukou_type", not studying and hukou == HukouMigration.TO_SCHOOL, _NO_SCHOOL_HUKOU),
+    )
+    errors: dict[str, str] = {}
+    for field, broken, message in rules:
+        if broken:
+            errors.setdefault(field, message % {"name": category.name})
     return errors

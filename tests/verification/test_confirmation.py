@@ -269,7 +269,8 @@ def test_archive_and_hukou_must_agree_with_the_destination(cohort, reviewer, sup
     assert (kept[waiting.pk], kept[other.pk]) == ("kept", "origin")
 
     errors = _details_errors(studying, hukou_migrate=False)  # archive to the employer
-    assert list(errors) == ["archive_destination"] and "升学" in errors["archive_destination"][0]
+    assert list(errors) == ["archive_destination"]
+    assert errors["archive_destination"][0].endswith("档案应转至升学院校。")
     confirm(studying, reviewer, archive_destination="school", hukou_type="to_school")
 
     errors = _details_errors(employed, archive_destination="school")
