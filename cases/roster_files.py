@@ -55,7 +55,31 @@ COLUMNS = [
     ("is_incomplete", "结业生", False),
     ("mobile", "手机号码", False),
 ]
-HEADER_TO_FIELD = {header: name for name, header, _required in COLUMNS}
+# The national system's header names (and common variants) for the same columns.
+HEADER_ALIASES = {
+    "院系名称": "college",
+    "学院": "college",
+    "学院名称": "college",
+    "所在院系": "college",
+    "专业": "major_name",
+    "专业名": "major_name",
+    "生源所在地代码": "origin_region",
+    "生源地区代码": "origin_region",
+    "学历": "education_level",
+    "学历层次名称": "education_level",
+    "学历代码": "education_level",
+    "学历层次代码": "education_level",
+    "身份证件号": "id_number",
+    "身份证件号码": "id_number",
+    "身份证号码": "id_number",
+    "证件号码": "id_number",
+    "学生姓名": "name",
+    "入学时间": "enrolled_on",
+    "毕业时间": "graduation_date",
+    "手机号": "mobile",
+    "是否结业": "is_incomplete",
+}
+HEADER_TO_FIELD = {header: name for name, header, _required in COLUMNS} | HEADER_ALIASES
 FIELD_TO_HEADER = {name: header for name, header, _required in COLUMNS}
 
 SAMPLE_ROW = [
@@ -169,9 +193,26 @@ def _parse_date(text: str, *, month_only: bool = False) -> datetime.date:
     return datetime.date(year, month, day)
 
 
+# 学历层次 by the labels rosters write, and by GB/T 4658's 学历 codes (毕业 and 结业).
+_LEVEL_NAMES = {
+    EducationLevel.JUNIOR_COLLEGE: (
+        "专科",
+        "大专",
+        "高职",
+        "高职（专科）",
+        "专科（高职）",
+        "大学专科",
+        "31",
+        "32",
+    ),
+    EducationLevel.BACHELOR: ("本科", "普通本科", "大学本科", "21", "22"),
+    EducationLevel.MASTER: ("硕士", "硕士研究生", "硕士研究生毕业", "14", "15"),
+    EducationLevel.DOCTOR: ("博士", "博士研究生", "博士研究生毕业", "11", "12"),
+    EducationLevel.SECOND_BACHELOR: ("第二学士学位", "第二学士"),
+}
 _CHOICE_LOOKUP = {
     "gender": {str(label): value for value, label in Gender.choices},
-    "education_level": {str(label): value for value, label in EducationLevel.choices},
+    "education_level": {name: level for level, names in _LEVEL_NAMES.items() for name in names},
     "training_mode": {str(label): value for value, label in TrainingMode.choices},
 }
 
@@ -184,16 +225,23 @@ class RosterValidator:
     def __init__(self, *, university, cohort: int | None = None):
         self.university = university
         self.cohort = cohort
+        self.unused: list[str] = []  # the file's columns that no field reads
         colleges = list(university.colleges.all())
         self.colleges = {c.name: c for c in colleges} | {c.code: c for c in colleges}
         self.regions = dict(Region.objects.values_list("code", "id"))
 
     def header_map(self, header: list) -> dict[int, str]:
+        """Which column holds which field, by the template's header names or the national
+        system's; the columns it does not use are kept in ``unused`` for the report."""
         mapping = {}
+        self.unused = []
         for index, cell in enumerate(header):
-            name = HEADER_TO_FIELD.get(_text(cell))
-            if name:
+            text = re.sub(r"\s+", "", _text(cell))
+            name = HEADER_TO_FIELD.get(text)
+            if name and name not in mapping.values():
                 mapping[index] = name
+            elif text:
+                self.unused.append(text)
         missing = [
             header
             for name, header, required in COLUMNS
@@ -267,7 +315,7 @@ class RosterValidator:
                 continue
             value = _CHOICE_LOOKUP[name].get(text)
             if value is None:
-                allowed = "、".join(_CHOICE_LOOKUP[name])
+                allowed = "、".join(k for k in _CHOICE_LOOKUP[name] if not k.isdigit())
                 error(
                     name,
                     _("“%(value)s” is not one of: %(allowed)s.")

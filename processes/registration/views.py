@@ -82,14 +82,16 @@ def audit_task(request, row):
 def roster_import_page(request):
     university = supervised_university(request)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
-    result = None
+    result, unused = None, []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        validator = roster_io.RosterValidator(
+            university=university, cohort=form.cleaned_data["cohort"]
+        )
         try:
             table = roster_io.read_table(upload.name, upload.read())
-            rows = roster_io.RosterValidator(
-                university=university, cohort=form.cleaned_data["cohort"]
-            ).parse(table)
+            rows = validator.parse(table)
+            unused = validator.unused
         except roster_io.RosterFileError as exc:
             form.add_error("file", str(exc))
         else:
@@ -114,7 +116,7 @@ def roster_import_page(request):
     return render(
         request,
         "registration/roster_import.html",
-        {"form": form, "result": result, "university": university},
+        {"form": form, "result": result, "unused": unused, "university": university},
     )
 
 

@@ -231,3 +231,27 @@ def test_an_employer_can_be_in_a_county_or_in_hong_kong_macao_taiwan(registering
     assert response.status_code == 302
     graduate.refresh_from_db()
     assert graduate.current_registration.employer_region.code == region
+
+
+def test_a_roster_in_the_national_headers_is_read_and_its_unused_columns_listed(uni, supervisor):
+    """院系名称 for 院系, a county 生源地代码, 学历层次 by a longer label or by its GB/T 4658
+    code; the columns no field reads are listed in the report, not dropped silently."""
+    client = login(supervisor)
+    csv = (
+        "学号,姓名,性别,身份证号码,学历层次,院系名称,专业名称,生源地代码,民族,政治面貌\n"
+        "2026001,张伟,男,110101199003074258,硕士研究生,计算机学院,软件工程,330106,汉族,共青团员\n"
+        "2026002,王芳,女,11010520031231018X,21,计算机学院,软件工程,469001,回族,群众\n"
+    ).encode("utf-8-sig")
+    upload = io.BytesIO(csv)
+    upload.name = "roster.csv"
+    response = client.post("/roster/", {"cohort": "2026", "file": upload})
+    html = response.content.decode()
+    assert "新增 2 人" in html, html
+    unused = html.split('data-testid="unused-columns">')[1].split("</p>")[0]
+    assert "民族" in unused and "政治面貌" in unused and "院系名称" not in unused
+    graduates = {g.student_no: g for g in uni.graduates.select_related("origin_region")}
+    assert graduates["2026001"].education_level == "master"
+    assert graduates["2026002"].education_level == "bachelor"
+    assert graduates["2026001"].origin_region.code == "330106"
+    assert graduates["2026002"].origin_region.full_name == "海南省五指山市"
+    assert graduates["2026001"].college.name == "计算机学院"

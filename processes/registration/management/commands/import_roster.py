@@ -29,9 +29,8 @@ class Command(BaseCommand):
         except University.DoesNotExist:
             raise CommandError(f"No university with code {university}.") from None
         try:
-            rows = RosterValidator(university=university, cohort=cohort).parse(
-                read_table(path.name, path.read_bytes())
-            )
+            validator = RosterValidator(university=university, cohort=cohort)
+            rows = validator.parse(read_table(path.name, path.read_bytes()))
         except (OSError, RosterFileError) as exc:
             raise CommandError(str(exc)) from exc
         valid = sum(1 for row in rows if not row.errors)
@@ -46,6 +45,8 @@ class Command(BaseCommand):
             )
         for error in result.errors:
             self.stderr.write(f"row {error.row} [{error.column}]: {error.message}")
+        if validator.unused:
+            self.stderr.write("columns not used: " + ", ".join(validator.unused))
         self.stdout.write(
             f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, "
             f"{result.error_rows} rows rejected."
