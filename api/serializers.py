@@ -13,6 +13,7 @@ from cases.models import (
     EducationLevel,
     Gender,
     HukouMigration,
+    IdDocument,
     TrainingMode,
 )
 from sync.models import EventResult, EventType
@@ -41,7 +42,9 @@ class CaseKeySerializer(serializers.Serializer):
 class GraduateStateSerializer(serializers.Serializer):
     name = Text(max_length=50)
     gender = serializers.ChoiceField(Gender.choices)
-    id_number = Text(max_length=18)
+    # absent from events sent before document types existed: a resident ID then
+    id_type = serializers.ChoiceField(IdDocument.choices, default=IdDocument.RESIDENT_ID)
+    id_number = Text(max_length=20)
     education_level = serializers.ChoiceField(EducationLevel.choices)
     major_code = Text(max_length=16, allow_blank=True)
     major_name = Text(max_length=100)

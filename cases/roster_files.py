@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from core.validators import (
+    DOCUMENTS_WITH_SEX,
     id_number_gender,
     normalise_credit_code,
     normalise_id_number,
     validate_credit_code,
-    validate_id_number,
+    validate_document,
     validate_mobile,
 )
 
@@ -27,6 +28,7 @@ from .models import (
     EducationLevel,
     EmployerNature,
     Gender,
+    IdDocument,
     Industry,
     JobCategory,
     Region,
@@ -54,6 +56,7 @@ COLUMNS = [
     ("agreement_no", "协议编号", False),
     ("is_incomplete", "结业生", False),
     ("mobile", "手机号码", False),
+    ("id_type", "证件类型", False),  # 居民身份证 when left empty
 ]
 # The national system's header names (and common variants) for the same columns.
 HEADER_ALIASES = {
@@ -69,6 +72,8 @@ HEADER_ALIASES = {
     "学历层次名称": "education_level",
     "学历代码": "education_level",
     "学历层次代码": "education_level",
+    "身份证件类型": "id_type",
+    "证件号": "id_number",
     "身份证件号": "id_number",
     "身份证件号码": "id_number",
     "身份证号码": "id_number",
@@ -101,6 +106,7 @@ SAMPLE_ROW = [
     "",
     "否",
     "13800138000",
+    "居民身份证",
 ]
 
 
@@ -214,6 +220,7 @@ _CHOICE_LOOKUP = {
     "gender": {str(label): value for value, label in Gender.choices},
     "education_level": {name: level for level, names in _LEVEL_NAMES.items() for name in names},
     "training_mode": {str(label): value for value, label in TrainingMode.choices},
+    "id_type": {str(label): value for value, label in IdDocument.choices},
 }
 
 
@@ -309,7 +316,7 @@ class RosterValidator:
             values["student_no"] = number
         if cells.get("name"):
             values["name"] = cells["name"][:50]
-        for name in ("gender", "education_level", "training_mode"):
+        for name in ("gender", "education_level", "training_mode", "id_type"):
             text = cells.get(name, "")
             if not text:
                 continue
@@ -323,12 +330,18 @@ class RosterValidator:
                 )
             else:
                 values[name] = value
+        id_type = values.get("id_type", IdDocument.RESIDENT_ID)
         id_number = checked(
             "id_number",
             normalise_id_number,
-            lambda value: validate_id_number(value, cohort=self.cohort),
+            lambda value: validate_document(id_type, value, cohort=self.cohort),
         )
-        if id_number and values.get("gender") and id_number_gender(id_number) != values["gender"]:
+        if (
+            id_number
+            and id_type in DOCUMENTS_WITH_SEX
+            and values.get("gender")
+            and id_number_gender(id_number) != values["gender"]
+        ):
             error("gender", _("The gender does not match the ID number."))
         college = cells.get("college", "")
         if college:

@@ -141,6 +141,13 @@ def validate_id_number(value: str, *, cohort: int | None = None) -> None:
             % {"code": value[:6]},
             code="region",
         )
+    _birth_and_check(value, cohort)
+
+
+def _birth_and_check(value: str, cohort: int | None) -> None:
+    """What an 18-character number of GB 11643's form carries besides its prefix: the birth
+    date in characters 7 to 14 (real, past, and a plausible graduate's with ``cohort``) and
+    the ISO 7064 MOD 11-2 check character."""
     try:
         born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
@@ -169,6 +176,59 @@ def validate_id_number(value: str, *, cohort: int | None = None) -> None:
             _("The check character of the ID number is wrong; please check the number."),
             code="check_char",
         )
+
+
+def validate_residence_permit(value: str, *, cohort: int | None = None) -> None:
+    """港澳台居民居住证: GB 11643's form, beginning 810000 (Hong Kong), 820000 (Macao) or
+    830000 (Taiwan)."""
+    value = normalise_id_number(value)
+    if not re.fullmatch(r"8[123]0000[0-9]{11}[0-9X]", value):
+        raise ValidationError(
+            _(
+                "A residence permit number for Hong Kong, Macao and Taiwan residents has 18 characters and begins 810000, 820000 or 830000."
+            ),
+            code="format",
+        )
+    _birth_and_check(value, cohort)
+
+
+def validate_permanent_residence(value: str, *, cohort: int | None = None) -> None:
+    """外国人永久居留身份证: the 2023 edition's 18 characters (9, then 16 digits with the birth
+    date in characters 7 to 14, then a MOD 11-2 check character), or the earlier 15 (three
+    Latin letters of the nationality, then 12 digits)."""
+    value = normalise_id_number(value)
+    if re.fullmatch(r"[A-Z]{3}[0-9]{12}", value):
+        return
+    if not re.fullmatch(r"9[0-9]{16}[0-9X]", value):
+        raise ValidationError(
+            _(
+                "A foreigner's permanent residence ID card number has 18 characters beginning with 9 (the 2023 edition), or 3 letters and 12 digits (earlier editions)."
+            ),
+            code="format",
+        )
+    _birth_and_check(value, cohort)
+
+
+def validate_passport(value: str, *, cohort: int | None = None) -> None:
+    """A passport number: 5 to 20 Latin letters and digits, with at least one digit."""
+    value = normalise_id_number(value)
+    if not re.fullmatch(r"[A-Z0-9]{5,20}", value) or not any(c in _ASCII_DIGITS for c in value):
+        raise ValidationError(_("A passport number has 5 to 20 letters and digits."), code="format")
+
+
+# The validator of each identity document type (``cases.models.IdDocument``).
+DOCUMENT_VALIDATORS = {
+    "resident_id": validate_id_number,
+    "hmt_permit": validate_residence_permit,
+    "foreign_pr": validate_permanent_residence,
+    "passport": validate_passport,
+}
+# The document types whose numbers give the holder's sex (the 17th digit's parity).
+DOCUMENTS_WITH_SEX = ("resident_id", "hmt_permit")
+
+
+def validate_document(kind: str, value: str, *, cohort: int | None = None) -> None:
+    DOCUMENT_VALIDATORS[kind or "resident_id"](value, cohort=cohort)
 
 
 def id_number_birth_date(value: str) -> datetime.date:

@@ -29,6 +29,7 @@ from cases.models import (
 GRADUATE_FIELDS = (
     "name",
     "gender",
+    "id_type",
     "id_number",
     "education_level",
     "major_code",

@@ -29,6 +29,7 @@ from .graduate import (
     Graduate,
     GraduateGroupObjectPermission,
     GraduateUserObjectPermission,
+    IdDocument,
     TargetedCompliance,
     TrainingMode,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "GraduateGroupObjectPermission",
     "GraduateUserObjectPermission",
     "HukouMigration",
+    "IdDocument",
     "Industry",
     "JobCategory",
     "ProvinceTally",

@@ -10,7 +10,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from core.fields import HALF_WIDTH_HELP, CreditCodeField, IdNumberField, NormalisedCharField
 from core.validators import (
     validate_credit_code,
-    validate_id_number,
+    validate_document,
     validate_mobile,
 )
 from roles.models import College, Province, University
@@ -24,6 +24,15 @@ class EducationLevel(models.TextChoices):
     MASTER = "master", _("硕士")
     DOCTOR = "doctor", _("博士")
     SECOND_BACHELOR = "second_bachelor", _("第二学士学位")
+
+
+class IdDocument(models.TextChoices):
+    """The identity document a graduate is registered by (its number in ``id_number``)."""
+
+    RESIDENT_ID = "resident_id", _("居民身份证")
+    HMT_PERMIT = "hmt_permit", _("港澳台居民居住证")
+    FOREIGN_PR = "foreign_pr", _("外国人永久居留身份证")
+    PASSPORT = "passport", _("护照")
 
 
 class TrainingMode(models.TextChoices):
@@ -106,9 +115,14 @@ class Graduate(models.Model):
     student_no = models.CharField(_("student number"), max_length=32)
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
-    id_number = IdNumberField(
-        _("ID number"), max_length=18, validators=[validate_id_number], help_text=HALF_WIDTH_HELP
+    id_type = models.CharField(
+        _("identity document"),
+        max_length=12,
+        choices=IdDocument.choices,
+        default=IdDocument.RESIDENT_ID,
     )
+    # checked against its document type in ``clean`` (``core.validators.validate_document``)
+    id_number = IdNumberField(_("ID number"), max_length=20, help_text=HALF_WIDTH_HELP)
     education_level = models.CharField(
         _("education level"), max_length=20, choices=EducationLevel.choices
     )
@@ -236,9 +250,9 @@ class Graduate(models.Model):
             errors["targeted_employer_name"] = _(
                 "A targeted agreement names an employer (credit code) or a region."
             )
-        if self.id_number and self.cohort:
+        if self.id_number:
             try:
-                validate_id_number(self.id_number, cohort=self.cohort)
+                validate_document(self.id_type, self.id_number, cohort=self.cohort or None)
             except ValidationError as exc:
                 errors.setdefault("id_number", exc.messages[0])
         if errors:

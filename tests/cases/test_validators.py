@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 from core.validators import (
     credit_code_check_char,
     id_number_birth_date,
+    id_number_check_char,
     id_number_gender,
     normalise_credit_code,
     normalise_id_number,
     validate_credit_code,
+    validate_document,
     validate_id_number,
     validate_mobile,
     validate_phone,
@@ -255,3 +257,88 @@ def test_the_roster_refuses_a_graduate_aged_five(uni):
     parsed = RosterValidator(university=uni, cohort=2026).parse([ROSTER_COLUMNS, row])
     assert [e.column for e in parsed[0].errors] == ["身份证号"]
     assert "5" in parsed[0].errors[0].message and "2026" in parsed[0].errors[0].message
+
+
+# --- Identity documents other than the resident ID --------------------------------------------
+
+
+def _gb11643(first17: str) -> str:
+    return first17 + id_number_check_char(first17)
+
+
+@pytest.mark.parametrize(
+    ("kind", "number"),
+    [
+        ("hmt_permit", _gb11643("81000020040101001")),  # Hong Kong resident
+        ("hmt_permit", _gb11643("83000020030615002")),  # Taiwan resident
+        ("foreign_pr", _gb11643("93114020030101001")),  # 2023 edition: 9, …, birth date, check
+        ("foreign_pr", "USA330103201001"),  # earlier editions: 3 letters, 12 digits
+        ("foreign_pr", "ｕｓａ３３０１０３２０１００１"),  # typed full-width
+        ("passport", "E12345678"),
+        ("passport", "EA1234567"),
+        ("passport", "p1234567"),
+        ("resident_id", "11010520031231018X"),
+    ],
+)
+def test_every_identity_document_has_its_own_validator(kind, number):
+    validate_document(kind, number, cohort=2026)
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "code"),
+    [
+        ("hmt_permit", _gb11643("11010520031231018"), "format"),  # a resident ID is not one
+        ("hmt_permit", "81000020040101001" + "0", "check_char"),
+        ("foreign_pr", _gb11643("13114020030101001"), "format"),  # must begin with 9
+        ("foreign_pr", "US330103201001", "format"),  # 14 characters
+        ("foreign_pr", _gb11643("93114020031301001"), "birth_date"),  # month 13
+        ("foreign_pr", _gb11643("93114020210101001"), "birth_date"),  # five years old in 2026
+        ("passport", "E12", "format"),
+        ("passport", "ABCDEFGH", "format"),  # no digit
+        ("passport", "E1234567-8", "format"),
+        ("resident_id", "USA330103201001", "format"),
+    ],
+)
+def test_each_document_refuses_what_is_not_its_number(kind, number, code):
+    with pytest.raises(ValidationError) as exc:
+        validate_document(kind, number, cohort=2026)
+    assert exc.value.code == code
+
+
+@pytest.mark.django_db
+def test_a_roster_registers_graduates_by_any_document_type(uni):
+    from cases.roster_files import RosterValidator
+
+    from ..workflows.helpers import ROSTER_COLUMNS
+
+    college = uni.colleges.first().name
+    header = [*ROSTER_COLUMNS, "证件类型"]
+    rows = [
+        header,
+        ["P001", "约翰", "男", "E12345678", "本科", college, "临床医学", "护照"],
+        [
+            "P002",
+            "陈美",
+            "女",
+            _gb11643("81000020040101002"),
+            "本科",
+            college,
+            "临床医学",
+            "港澳台居民居住证",
+        ],
+        [
+            "P003",
+            "安娜",
+            "女",
+            _gb11643("93114020030101002"),
+            "本科",
+            college,
+            "临床医学",
+            "外国人永久居留身份证",
+        ],
+        ["P004", "李雷", "男", "E12345678", "本科", college, "临床医学", ""],  # a resident ID then
+    ]
+    parsed = RosterValidator(university=uni, cohort=2026).parse(rows)
+    assert [r.errors for r in parsed[:3]] == [[], [], []]
+    assert [r.values["id_type"] for r in parsed[:3]] == ["passport", "hmt_permit", "foreign_pr"]
+    assert [e.column for e in parsed[3].errors] == ["身份证号"]

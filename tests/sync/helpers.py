@@ -13,6 +13,7 @@ ID_NUMBER = "11010520031231018X"  # 女
 GRADUATE = {
     "name": "李红",
     "gender": "F",
+    "id_type": "resident_id",
     "id_number": ID_NUMBER,
     "education_level": "bachelor",
     "major_code": "080901",
