@@ -14,6 +14,8 @@ from cases.models import (
     Gender,
     HukouMigration,
     IdDocument,
+    OriginKind,
+    StudyForm,
     TrainingMode,
 )
 from sync.models import EventResult, EventType
@@ -56,6 +58,17 @@ class GraduateStateSerializer(serializers.Serializer):
     targeted_credit_code = Text(max_length=18, allow_blank=True)
     agreement_no = Text(max_length=50, allow_blank=True)
     mobile = Text(max_length=11, allow_blank=True)
+    # the national roster's other fields, absent from events sent before them
+    origin_kind = serializers.ChoiceField(
+        [("", ""), *OriginKind.choices], allow_blank=True, default=""
+    )
+    major_direction = Text(max_length=100, allow_blank=True, default="")
+    study_form = serializers.ChoiceField(StudyForm.choices, default=StudyForm.FULL_TIME)
+    schooling_years = Text(max_length=4, allow_blank=True, default="")
+    commissioning_employer = Text(max_length=100, allow_blank=True, default="")
+    exam_no = Text(max_length=20, allow_blank=True, default="")
+    ethnicity = Text(max_length=2, allow_blank=True, default="")
+    political_status = Text(max_length=2, allow_blank=True, default="")
     origin_region = Text(max_length=6, allow_blank=True)
     targeted_region = Text(max_length=6, allow_blank=True)
     college_code = Text(max_length=20)

@@ -10,9 +10,11 @@ from .models import (
     Cohort,
     DestinationCategory,
     EmployerNature,
+    Ethnicity,
     Graduate,
     Industry,
     JobCategory,
+    PoliticalStatus,
     Region,
 )
 
@@ -32,7 +34,7 @@ class DestinationCategoryAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-@admin.register(EmployerNature, Industry, JobCategory)
+@admin.register(EmployerNature, Industry, JobCategory, Ethnicity, PoliticalStatus)
 class CodeTableAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]

@@ -97,6 +97,108 @@ JOB_CATEGORIES = [
 ]
 
 
+# GB/T 3304 民族 (the 56 groups in the standard's order, then its two residual codes)
+ETHNICITIES = [
+    (f"{i:02d}", name)
+    for i, name in enumerate(
+        [
+            "汉族",
+            "蒙古族",
+            "回族",
+            "藏族",
+            "维吾尔族",
+            "苗族",
+            "彝族",
+            "壮族",
+            "布依族",
+            "朝鲜族",
+            "满族",
+            "侗族",
+            "瑶族",
+            "白族",
+            "土家族",
+            "哈尼族",
+            "哈萨克族",
+            "傣族",
+            "黎族",
+            "傈僳族",
+            "佤族",
+            "畲族",
+            "高山族",
+            "拉祜族",
+            "水族",
+            "东乡族",
+            "纳西族",
+            "景颇族",
+            "柯尔克孜族",
+            "土族",
+            "达斡尔族",
+            "仫佬族",
+            "羌族",
+            "布朗族",
+            "撒拉族",
+            "毛南族",
+            "仡佬族",
+            "锡伯族",
+            "阿昌族",
+            "普米族",
+            "塔吉克族",
+            "怒族",
+            "乌孜别克族",
+            "俄罗斯族",
+            "鄂温克族",
+            "德昂族",
+            "保安族",
+            "裕固族",
+            "京族",
+            "塔塔尔族",
+            "独龙族",
+            "鄂伦春族",
+            "赫哲族",
+            "门巴族",
+            "珞巴族",
+            "基诺族",
+        ],
+        start=1,
+    )
+] + [("97", "其他"), ("98", "外国血统中国籍人士")]
+
+# GB/T 4762 政治面貌
+POLITICAL_STATUSES = [
+    ("01", "中国共产党党员"),
+    ("02", "中国共产党预备党员"),
+    ("03", "中国共产主义青年团团员"),
+    ("04", "中国国民党革命委员会会员"),
+    ("05", "中国民主同盟盟员"),
+    ("06", "中国民主建国会会员"),
+    ("07", "中国民主促进会会员"),
+    ("08", "中国农工民主党党员"),
+    ("09", "中国致公党党员"),
+    ("10", "九三学社社员"),
+    ("11", "台湾民主自治同盟盟员"),
+    ("12", "无党派人士"),
+    ("13", "群众"),
+]
+# The short forms rosters write for them.
+POLITICAL_SHORT_NAMES = {
+    "中共党员": "01",
+    "党员": "01",
+    "中共预备党员": "02",
+    "预备党员": "02",
+    "共青团员": "03",
+    "团员": "03",
+    "民革会员": "04",
+    "民盟盟员": "05",
+    "民建会员": "06",
+    "民进会员": "07",
+    "农工党党员": "08",
+    "致公党党员": "09",
+    "九三学社社员": "10",
+    "台盟盟员": "11",
+    "无党派民主人士": "12",
+}
+
+
 def load_reference_data(apps) -> None:
     """Create or update the code tables; ``apps`` is a (historical) app registry."""
     Category = apps.get_model("cases", "DestinationCategory")
@@ -116,7 +218,11 @@ def load_reference_data(apps) -> None:
         ("EmployerNature", NATURES),
         ("Industry", INDUSTRIES),
         ("JobCategory", JOB_CATEGORIES),
+        ("Ethnicity", ETHNICITIES),
+        ("PoliticalStatus", POLITICAL_STATUSES),
     ):
+        if not _has_model(apps, model_name):
+            continue  # a migration older than the table
         model = apps.get_model("cases", model_name)
         for code, name in rows:
             model.objects.update_or_create(code=code, defaults={"name": name})
@@ -146,6 +252,8 @@ EDITIONS = [
     ("employer_natures", "全国高校毕业生就业管理系统 单位性质代码", "2023"),
     ("industries", "GB/T 4754-2017 国民经济行业分类 (门类)", "2017"),
     ("job_categories", "全国高校毕业生就业管理系统 工作职位类别代码", "2023"),
+    ("ethnicities", "GB/T 3304 中国各民族名称的罗马字母拼写法和代码", "GB/T 3304-1991"),
+    ("political_statuses", "GB/T 4762 政治面貌代码", "GB/T 4762-1984"),
 ]
 
 

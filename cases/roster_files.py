@@ -6,6 +6,7 @@ column and reason, and never stops the valid rows. Nothing here writes.
 
 import csv
 import datetime
+import decimal
 import io
 import re
 from dataclasses import dataclass, field
@@ -27,13 +28,18 @@ from core.validators import (
 from .models import (
     EducationLevel,
     EmployerNature,
+    Ethnicity,
     Gender,
     IdDocument,
     Industry,
     JobCategory,
+    OriginKind,
+    PoliticalStatus,
     Region,
+    StudyForm,
     TrainingMode,
 )
+from .reference_data import POLITICAL_SHORT_NAMES
 from .selectors import categories_for_cohort
 
 # (field, header in the file, required)
@@ -57,6 +63,14 @@ COLUMNS = [
     ("is_incomplete", "结业生", False),
     ("mobile", "手机号码", False),
     ("id_type", "证件类型", False),  # 居民身份证 when left empty
+    ("ethnicity", "民族", False),
+    ("political_status", "政治面貌", False),
+    ("origin_kind", "城乡生源", False),
+    ("major_direction", "专业方向", False),
+    ("study_form", "学习形式", False),
+    ("schooling_years", "学制", False),
+    ("commissioning_employer", "委培单位", False),
+    ("exam_no", "考生号", False),
 ]
 # The national system's header names (and common variants) for the same columns.
 HEADER_ALIASES = {
@@ -83,6 +97,14 @@ HEADER_ALIASES = {
     "毕业时间": "graduation_date",
     "手机号": "mobile",
     "是否结业": "is_incomplete",
+    "民族名称": "ethnicity",
+    "民族代码": "ethnicity",
+    "政治面貌代码": "political_status",
+    "城乡生源地": "origin_kind",
+    "学习形式名称": "study_form",
+    "学制（年）": "schooling_years",
+    "委托培养单位": "commissioning_employer",
+    "高考考生号": "exam_no",
 }
 HEADER_TO_FIELD = {header: name for name, header, _required in COLUMNS} | HEADER_ALIASES
 FIELD_TO_HEADER = {name: header for name, header, _required in COLUMNS}
@@ -107,6 +129,14 @@ SAMPLE_ROW = [
     "否",
     "13800138000",
     "居民身份证",
+    "汉族",
+    "共青团员",
+    "城镇",
+    "",
+    "全日制",
+    "4",
+    "",
+    "22110101150001",
 ]
 
 
@@ -221,7 +251,24 @@ _CHOICE_LOOKUP = {
     "education_level": {name: level for level, names in _LEVEL_NAMES.items() for name in names},
     "training_mode": {str(label): value for value, label in TrainingMode.choices},
     "id_type": {str(label): value for value, label in IdDocument.choices},
+    "origin_kind": {str(label): value for value, label in OriginKind.choices},
+    "study_form": {str(label): value for value, label in StudyForm.choices}
+    | {"普通全日制": StudyForm.FULL_TIME, "非全": StudyForm.PART_TIME},
 }
+
+
+_HALF_YEAR = decimal.Decimal("0.1")
+
+
+def _by_code_and_name(rows, aliases=None) -> dict[str, int]:
+    """A code table's primary keys by code and by name (and by ``aliases``: name -> code)."""
+    out = {}
+    for pk, code, name in rows:
+        out[code] = out[name] = pk
+    for alias, code in (aliases or {}).items():
+        if code in out:
+            out[alias] = out[code]
+    return out
 
 
 class RosterValidator:
@@ -233,6 +280,11 @@ class RosterValidator:
         self.university = university
         self.cohort = cohort
         self.unused: list[str] = []  # the file's columns that no field reads
+        self.ethnicities = _by_code_and_name(Ethnicity.objects.values_list("pk", "code", "name"))
+        self.political = _by_code_and_name(
+            PoliticalStatus.objects.values_list("pk", "code", "name"),
+            aliases=POLITICAL_SHORT_NAMES,
+        )
         colleges = list(university.colleges.all())
         self.colleges = {c.name: c for c in colleges} | {c.code: c for c in colleges}
         self.regions = dict(Region.objects.values_list("code", "id"))
@@ -281,6 +333,35 @@ class RosterValidator:
             parsed.append(row)
         return parsed
 
+    def national_fields(self, cells: dict, values: dict, error) -> None:
+        """民族 and 政治面貌 by code or name, and the plain fields of the national roster; a
+        field whose column the file does not have is left as it is."""
+        for name, lookup in (("ethnicity", self.ethnicities), ("political_status", self.political)):
+            text = cells.get(name, "")
+            if text:
+                if text in lookup:
+                    values[name + "_id"] = lookup[text]
+                else:
+                    error(name, _("“%(value)s” is not in the code table.") % {"value": text})
+        for name, length in (("major_direction", 100), ("commissioning_employer", 100)):
+            if name in cells:
+                values[name] = cells[name][:length]
+        years = cells.get("schooling_years", "")
+        if years:
+            try:
+                value = decimal.Decimal(years)
+            except decimal.InvalidOperation:
+                value = None
+            if value is None or not (1 <= value <= 10) or value != value.quantize(_HALF_YEAR):
+                error("schooling_years", _("Write the years of study, such as 4 or 2.5."))
+            else:
+                values["schooling_years"] = value
+        exam_no = cells.get("exam_no", "")
+        if exam_no and not re.fullmatch(r"[0-9A-Za-z]{1,20}", exam_no):
+            error("exam_no", _("An examinee number has up to 20 digits or letters."))
+        elif "exam_no" in cells:
+            values["exam_no"] = exam_no
+
     def validate(self, row_no: int, cells: dict) -> ParsedRow:
         row = ParsedRow(row=row_no)
         values = row.values
@@ -316,7 +397,14 @@ class RosterValidator:
             values["student_no"] = number
         if cells.get("name"):
             values["name"] = cells["name"][:50]
-        for name in ("gender", "education_level", "training_mode", "id_type"):
+        for name in (
+            "gender",
+            "education_level",
+            "training_mode",
+            "id_type",
+            "origin_kind",
+            "study_form",
+        ):
             text = cells.get(name, "")
             if not text:
                 continue
@@ -355,6 +443,7 @@ class RosterValidator:
                     )
                     % {"name": college},
                 )
+        self.national_fields(cells, values, error)
         values["major_code"] = cells.get("major_code", "")[:16]
         if cells.get("major_name"):
             values["major_name"] = cells["major_name"][:100]

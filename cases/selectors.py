@@ -36,6 +36,8 @@ def case_for_user(user, pk) -> Graduate:
             "college",
             "province",
             "origin_region",
+            "ethnicity",
+            "political_status",
             "targeted_region",
             "current_registration__category",
         )

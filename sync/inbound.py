@@ -8,6 +8,7 @@ invalid event never blocks the others and two deliveries of one case never inter
 """
 
 import datetime
+import decimal
 import logging
 from dataclasses import dataclass
 
@@ -19,8 +20,10 @@ from django.utils.translation import gettext as _
 from cases.models import (
     CaseStatus,
     EmployerNature,
+    Ethnicity,
     Industry,
     JobCategory,
+    PoliticalStatus,
     Region,
     RegistrationStatus,
 )
@@ -194,6 +197,16 @@ def _date(value, what: str):
         raise InvalidEvent(f"{what}: not a date") from None
 
 
+def _years(value: str):
+    """学制 as sent ("" or "4.0")."""
+    if not value:
+        return None
+    try:
+        return decimal.Decimal(value)
+    except decimal.InvalidOperation:
+        raise InvalidEvent("schooling_years: not a number of years") from None
+
+
 def resolve_state(payload: dict, *, university: University, cohort: int):
     """The payload's codes resolved to rows, as ``apply.SyncedState``."""
     data = payload["graduate"]
@@ -210,6 +223,11 @@ def resolve_state(payload: dict, *, university: University, cohort: int):
     graduate["college"] = college
     graduate["origin_region"] = _lookup(Region, data["origin_region"], "origin_region")
     graduate["targeted_region"] = _lookup(Region, data["targeted_region"], "targeted_region")
+    graduate["ethnicity"] = _lookup(Ethnicity, data["ethnicity"], "ethnicity")
+    graduate["political_status"] = _lookup(
+        PoliticalStatus, data["political_status"], "political_status"
+    )
+    graduate["schooling_years"] = _years(data["schooling_years"])
 
     registration = None
     if payload.get("registration"):

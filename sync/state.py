@@ -7,6 +7,7 @@ applied is the truth, and an older one can be dropped as stale without losing an
 """
 
 import datetime
+import decimal
 import hashlib
 import json
 from collections.abc import Iterable
@@ -42,8 +43,16 @@ GRADUATE_FIELDS = (
     "targeted_credit_code",
     "agreement_no",
     "mobile",
+    "origin_kind",
+    "major_direction",
+    "study_form",
+    "schooling_years",
+    "commissioning_employer",
+    "exam_no",
 )
+# Sent by their code: the regions, 民族 and 政治面貌.
 GRADUATE_REGIONS = ("origin_region", "targeted_region")
+GRADUATE_CODES = ("ethnicity", "political_status")
 # Registration content: plain fields, and code-table fields sent by their code.
 REGISTRATION_FIELDS = (
     "employer_name",
@@ -67,6 +76,8 @@ TRANSFER_FIELDS = TransferDetails.CONTENT_FIELDS
 def _plain(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
     return value
 
 
@@ -113,6 +124,8 @@ def states_for(graduates: Iterable) -> dict[int, dict]:
             "college",
             "origin_region",
             "targeted_region",
+            "ethnicity",
+            "political_status",
             "current_registration__category",
             "current_registration__employer_nature",
             "current_registration__employer_industry",
@@ -139,7 +152,10 @@ def states_for(graduates: Iterable) -> dict[int, dict]:
     states = {}
     for g in rows:
         graduate = {name: _plain(getattr(g, name)) for name in GRADUATE_FIELDS}
-        graduate.update({name: _code(getattr(g, name)) for name in GRADUATE_REGIONS})
+        graduate["schooling_years"] = graduate["schooling_years"] or ""
+        graduate.update(
+            {name: _code(getattr(g, name)) for name in (*GRADUATE_REGIONS, *GRADUATE_CODES)}
+        )
         graduate["college_code"] = g.college.code
         graduate["college_name"] = g.college.name
         states[g.pk] = {

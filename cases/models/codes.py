@@ -108,6 +108,22 @@ class JobCategory(CodeTable):
         verbose_name_plural = _("job categories")
 
 
+class Ethnicity(CodeTable):
+    """民族: GB/T 3304."""
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("ethnicity")
+        verbose_name_plural = _("ethnicities")
+
+
+class PoliticalStatus(CodeTable):
+    """政治面貌: GB/T 4762."""
+
+    class Meta(CodeTable.Meta):
+        verbose_name = _("political status")
+        verbose_name_plural = _("political statuses")
+
+
 class Region(models.Model):
     """GB/T 2260 administrative divisions, down to county level (``cases/data/regions.csv``;
     its source and edition are a ``CodeEdition`` row). A division abolished since keeps its

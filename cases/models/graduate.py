@@ -35,6 +35,20 @@ class IdDocument(models.TextChoices):
     PASSPORT = "passport", _("护照")
 
 
+class OriginKind(models.TextChoices):
+    """城乡生源."""
+
+    URBAN = "urban", _("城镇")
+    RURAL = "rural", _("农村")
+
+
+class StudyForm(models.TextChoices):
+    """学习形式."""
+
+    FULL_TIME = "full_time", _("全日制")
+    PART_TIME = "part_time", _("非全日制")
+
+
 class TrainingMode(models.TextChoices):
     NON_TARGETED = "non_targeted", _("非定向")
     TARGETED = "targeted", _("定向")
@@ -145,6 +159,35 @@ class Graduate(models.Model):
         default=TrainingMode.NON_TARGETED,
     )
     is_incomplete = models.BooleanField(_("结业生"), default=False)
+    # The national roster's other fields (all optional: a roster may not carry them).
+    ethnicity = models.ForeignKey(
+        "Ethnicity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("民族"),
+    )
+    political_status = models.ForeignKey(
+        "PoliticalStatus",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("政治面貌"),
+    )
+    origin_kind = models.CharField(
+        _("城乡生源"), max_length=8, choices=OriginKind.choices, blank=True
+    )
+    major_direction = models.CharField(_("专业方向"), max_length=100, blank=True)
+    study_form = models.CharField(
+        _("学习形式"), max_length=12, choices=StudyForm.choices, default=StudyForm.FULL_TIME
+    )
+    schooling_years = models.DecimalField(
+        _("学制（年）"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    commissioning_employer = models.CharField(_("委培单位"), max_length=100, blank=True)
+    exam_no = models.CharField(_("考生号"), max_length=20, blank=True)
     targeted_employer_name = models.CharField(_("定向单位"), max_length=100, blank=True)
     targeted_credit_code = CreditCodeField(
         _("定向单位统一社会信用代码"),

@@ -147,5 +147,7 @@ def test_every_code_table_says_where_it_comes_from():
         "employer_natures",
         "industries",
         "job_categories",
+        "ethnicities",
+        "political_statuses",
     }
     assert "民政部" in editions["regions"].source and editions["regions"].edition.startswith("2020")

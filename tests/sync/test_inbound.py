@@ -115,3 +115,51 @@ def test_the_history_says_what_arrived_from_where(client, uni_on_national, beiji
     graduate = Graduate.objects.get()
     notes = list(graduate.events.filter(kind=CaseEvent.Kind.SYNCED).values_list("note", flat=True))
     assert any("v4" in n and "110000" in n for n in notes)
+
+
+def test_the_national_roster_fields_travel_and_old_events_still_apply(
+    client, uni_on_national, beijing_client
+):
+    """民族, 政治面貌 and the other national fields arrive by code and come back the same;
+    an event sent before those fields existed (and before document types) still applies."""
+    full = state(
+        ethnicity="03",
+        political_status="01",
+        origin_kind="rural",
+        study_form="part_time",
+        schooling_years="2.5",
+        major_direction="临床方向",
+        commissioning_employer="北京市某某医院",
+        exam_no="22110101150001",
+        id_type="passport",
+        id_number="E12345678",
+    )
+    assert results(post_events(client, beijing_client, [event(full, version=1)])) == [
+        ("applied", "")
+    ]
+    graduate = Graduate.objects.get(student_no="2026010001")
+    assert (graduate.ethnicity.name, graduate.political_status.code) == ("回族", "01")
+    assert (graduate.id_type, str(graduate.schooling_years)) == ("passport", "2.5")
+    assert digest(case_state(graduate)) == digest(full)
+
+    old = state()
+    for name in (
+        "id_type",
+        "ethnicity",
+        "political_status",
+        "origin_kind",
+        "study_form",
+        "schooling_years",
+        "major_direction",
+        "commissioning_employer",
+        "exam_no",
+    ):
+        del old["graduate"][name]
+    sent = event(old, version=2, student_no="2026010002")
+    assert results(post_events(client, beijing_client, [sent])) == [("applied", "")]
+    second = Graduate.objects.get(student_no="2026010002")
+    assert (second.id_type, second.study_form, second.ethnicity) == (
+        "resident_id",
+        "full_time",
+        None,
+    )

@@ -238,9 +238,12 @@ def test_a_roster_in_the_national_headers_is_read_and_its_unused_columns_listed(
     code; the columns no field reads are listed in the report, not dropped silently."""
     client = login(supervisor)
     csv = (
-        "学号,姓名,性别,身份证号码,学历层次,院系名称,专业名称,生源地代码,民族,政治面貌\n"
-        "2026001,张伟,男,110101199003074258,硕士研究生,计算机学院,软件工程,330106,汉族,共青团员\n"
-        "2026002,王芳,女,11010520031231018X,21,计算机学院,软件工程,469001,回族,群众\n"
+        "学号,姓名,性别,身份证号码,学历层次,院系名称,专业名称,生源地代码,民族,政治面貌,"
+        "城乡生源,学习形式,学制,专业方向,委培单位,考生号,家庭住址,备注\n"
+        "2026001,张伟,男,110101199003074258,硕士研究生,计算机学院,软件工程,330106,汉族,共青团员,"
+        "城镇,全日制,3,人工智能,,22110101150001,北京市东城区,\n"
+        "2026002,王芳,女,11010520031231018X,21,计算机学院,软件工程,469001,03,13,"
+        "农村,非全日制,2.5,,某某医院,22460101150002,海南省,无\n"
     ).encode("utf-8-sig")
     upload = io.BytesIO(csv)
     upload.name = "roster.csv"
@@ -248,10 +251,18 @@ def test_a_roster_in_the_national_headers_is_read_and_its_unused_columns_listed(
     html = response.content.decode()
     assert "新增 2 人" in html, html
     unused = html.split('data-testid="unused-columns">')[1].split("</p>")[0]
-    assert "民族" in unused and "政治面貌" in unused and "院系名称" not in unused
+    assert "家庭住址" in unused and "备注" in unused and "民族" not in unused
     graduates = {g.student_no: g for g in uni.graduates.select_related("origin_region")}
     assert graduates["2026001"].education_level == "master"
     assert graduates["2026002"].education_level == "bachelor"
     assert graduates["2026001"].origin_region.code == "330106"
     assert graduates["2026002"].origin_region.full_name == "海南省五指山市"
     assert graduates["2026001"].college.name == "计算机学院"
+    first, second = graduates["2026001"], graduates["2026002"]
+    assert (first.ethnicity.name, first.political_status.code) == ("汉族", "03")
+    assert (second.ethnicity.name, second.political_status.name) == ("回族", "群众")
+    assert (first.origin_kind, second.origin_kind) == ("urban", "rural")
+    assert (first.study_form, second.study_form) == ("full_time", "part_time")
+    assert (str(first.schooling_years), str(second.schooling_years)) == ("3.0", "2.5")
+    assert (first.major_direction, second.commissioning_employer) == ("人工智能", "某某医院")
+    assert (first.exam_no, second.exam_no) == ("22110101150001", "22460101150002")
