@@ -105,6 +105,7 @@ def main() -> None:
         ("dashboard_reads", figures.dashboard_reads),
         ("statistics_recomputation", lambda: figures.statistics_recomputation(runs=5)),
         ("verification_lookup", figures.verification_lookup),
+        ("national_file", figures.national_file_export),
         ("verification_http", lambda: http.verify_over_http(seconds=5 if small else 30)),
         ("task_completions", lambda: figures.task_completions(per_client=10 if small else 200)),
         (

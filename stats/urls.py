@@ -12,6 +12,16 @@ urlpatterns = [
         views.university_dashboard,
         name="university",
     ),
+    path(
+        "statistics/province/<int:province_id>/graduates.xlsx",
+        views.province_national_file,
+        name="province_file",
+    ),
+    path(
+        "statistics/university/<int:university_id>/graduates.xlsx",
+        views.university_national_file,
+        name="university_file",
+    ),
     path("statistics/recompute/", views.recompute_page, name="recompute"),
     path("statistics/jobs/<int:job_id>/", views.job_detail, name="job"),
 ]

@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.figures import category_table, figures_table, requested_cohort
+from cases.models import Graduate
+from cases.national_file import national_file
+from cases.pages import reads_record
 from core.forms import cohort_choices
 from core.http import int_or_404, query_string
 from core.tables import table_page
@@ -208,6 +211,11 @@ def province_dashboard(request, province_id):
         extra={
             "title": _("%(province)s statistics") % {"province": province.name},
             "report": report,
+            "national_file": reverse("stats:province_file", args=[province.pk])
+            + "?"
+            + query_string(cohort=d.cohort)
+            if _may_export(scope_for_user(request.user), province_id=province.pk)
+            else "",
             "up": reverse("stats:national") + "?" + _query(d)
             if scope_for_user(request.user).national
             else "",
@@ -242,8 +250,72 @@ def university_dashboard(request, university_id):
         extra={
             "title": _("%(university)s statistics") % {"university": university.name},
             "filing": Filing.objects.filter(university=university, cohort=cohort).first(),
+            "national_file": reverse("stats:university_file", args=[university.pk])
+            + "?"
+            + query_string(cohort=d.cohort)
+            if _may_export(scope, province_id=university.province_id, university_id=university.pk)
+            else "",
             "up": up,
         },
+    )
+
+
+# --- The per-graduate national file ---------------------------------------------------------------
+
+
+def _national_file_response(request, graduates, *, filename: str):
+    """The national file of ``graduates`` (full ID numbers: every graduate's record read is
+    logged), streamed from a temporary file."""
+    ids = list(graduates.values_list("pk", flat=True))
+    reads_record(request, ids, "national_file")
+    response = FileResponse(
+        national_file(graduates.filter(pk__in=ids)),
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _may_export(scope, *, province_id: int, university_id: int | None = None) -> bool:
+    """Who takes the national file (full ID numbers): the Ministry, the province's monitors
+    and, of a university's own, its supervisors."""
+    return (
+        scope.national
+        or province_id in scope.ids(Role.PROVINCIAL_MONITOR)
+        or (university_id is not None and university_id in scope.ids(Role.UNIVERSITY_SUPERVISOR))
+    )
+
+
+@login_required
+def university_national_file(request, university_id):
+    """A university's cohort in the national column set."""
+    university = university_for_user(request.user, university_id)
+    scope = scope_for_user(request.user)
+    if not _may_export(scope, province_id=university.province_id, university_id=university.pk):
+        raise PermissionDenied
+    cohort = requested_cohort(
+        request, province_id=university.province_id, university_id=university.pk
+    )
+    return _national_file_response(
+        request,
+        Graduate.objects.filter(university=university, cohort=cohort),
+        filename=f"毕业去向-{university.code}-{cohort}",
+    )
+
+
+@login_required
+def province_national_file(request, province_id):
+    """A province's cohort, every university's graduates, in the national column set."""
+    province = province_for_user(request.user, province_id)
+    if not _may_export(scope_for_user(request.user), province_id=province.pk):
+        raise PermissionDenied
+    cohort = requested_cohort(request, province_id=province.pk)
+    return _national_file_response(
+        request,
+        Graduate.objects.filter(province=province, cohort=cohort),
+        filename=f"毕业去向-{province.code}-{cohort}",
     )
 
 

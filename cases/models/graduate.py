@@ -134,6 +134,7 @@ class Graduate(models.Model):
         max_length=12,
         choices=IdDocument.choices,
         default=IdDocument.RESIDENT_ID,
+        db_default=IdDocument.RESIDENT_ID,  # for bulk writers that name no such column
     )
     # checked against its document type in ``clean`` (``core.validators.validate_document``)
     id_number = IdNumberField(_("ID number"), max_length=20, help_text=HALF_WIDTH_HELP)
@@ -177,17 +178,23 @@ class Graduate(models.Model):
         verbose_name=_("政治面貌"),
     )
     origin_kind = models.CharField(
-        _("城乡生源"), max_length=8, choices=OriginKind.choices, blank=True
+        _("城乡生源"), max_length=8, choices=OriginKind.choices, blank=True, db_default=""
     )
-    major_direction = models.CharField(_("专业方向"), max_length=100, blank=True)
+    major_direction = models.CharField(_("专业方向"), max_length=100, blank=True, db_default="")
     study_form = models.CharField(
-        _("学习形式"), max_length=12, choices=StudyForm.choices, default=StudyForm.FULL_TIME
+        _("学习形式"),
+        max_length=12,
+        choices=StudyForm.choices,
+        default=StudyForm.FULL_TIME,
+        db_default=StudyForm.FULL_TIME,
     )
     schooling_years = models.DecimalField(
         _("学制（年）"), max_digits=3, decimal_places=1, null=True, blank=True
     )
-    commissioning_employer = models.CharField(_("委培单位"), max_length=100, blank=True)
-    exam_no = models.CharField(_("考生号"), max_length=20, blank=True)
+    commissioning_employer = models.CharField(
+        _("委培单位"), max_length=100, blank=True, db_default=""
+    )
+    exam_no = models.CharField(_("考生号"), max_length=20, blank=True, db_default="")
     targeted_employer_name = models.CharField(_("定向单位"), max_length=100, blank=True)
     targeted_credit_code = CreditCodeField(
         _("定向单位统一社会信用代码"),

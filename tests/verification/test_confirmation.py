@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from cases.models import CaseEvent, CaseStatus, Cohort, TransferDetails
-from cases.roster_files import parse_reported, read_table
+from cases.reported_files import parse_reported
+from cases.roster_files import read_table
 from processes.leave import services as leave
 from processes.registration import services as registration
 from verification.models import Confirmation, ConfirmationStatus, VerificationConsent

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.roster_files import RosterFileError, parse_reported, read_table
+from cases.reported_files import parse_reported
+from cases.roster_files import RosterFileError, read_table
 from processes.registration import services
 from roles.models import University
 
