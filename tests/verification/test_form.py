@@ -43,6 +43,27 @@ def test_the_pdf_text_carries_name_numbers_and_masked_id(confirmed, tmp_path):
 
 
 @needs_poppler
+def test_the_pdf_carries_college_graduation_origin_training_and_incomplete(confirmed, tmp_path):
+    from cases.models import Ethnicity, Region
+
+    graduate, _confirmation = confirmed
+    graduate.is_incomplete = True
+    graduate.origin_region = Region.objects.get(code="330106")
+    graduate.ethnicity = Ethnicity.objects.get(code="01")
+    graduate.save()
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(_pdf(confirmed, tmp_path)), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert graduate.college.name in text and "杭州市西湖区" in text and "汉族" in text
+    assert f"{graduate.cohort}届 · 结业" in text
+    assert "培养方式" in text and graduate.get_training_mode_display() in text
+    assert "毕业日期" in text and "生源地" in text
+
+
+@needs_poppler
 def test_the_pdf_embeds_its_cjk_font(confirmed, tmp_path):
     fonts = subprocess.run(
         ["pdffonts", str(_pdf(confirmed, tmp_path))], capture_output=True, text=True, check=True
