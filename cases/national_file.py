@@ -13,7 +13,16 @@ import tempfile
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
-from .models import CaseStatus, Graduate
+from .models import (
+    CaseStatus,
+    EducationLevel,
+    Gender,
+    Graduate,
+    IdDocument,
+    OriginKind,
+    StudyForm,
+    TrainingMode,
+)
 from .roster_files import COLUMNS as ROSTER_COLUMNS
 
 
@@ -37,32 +46,53 @@ def _years(value) -> str:
     return "" if value is None else f"{value.normalize():f}"
 
 
+def _label(choices):
+    """A choice's label by its value (the labels translated once, not once a cell)."""
+    labels = None
+
+    def label(value) -> str:
+        nonlocal labels
+        if labels is None:
+            labels = {key: str(text) for key, text in choices.choices}
+        return labels.get(value, "")
+
+    return label
+
+
+_GENDER, _LEVEL, _TRAINING = _label(Gender), _label(EducationLevel), _label(TrainingMode)
+_ID_TYPE, _ORIGIN, _FORM, _STATUS = (
+    _label(IdDocument),
+    _label(OriginKind),
+    _label(StudyForm),
+    _label(CaseStatus),
+)
+
 # The roster's columns, as the roster import reads them back (its header, the value).
 ROSTER_CELLS = {
     "student_no": lambda g: g.student_no,
     "name": lambda g: g.name,
-    "gender": lambda g: g.get_gender_display(),
+    "gender": lambda g: _GENDER(g.gender),
     "id_number": lambda g: g.id_number,
-    "education_level": lambda g: g.get_education_level_display(),
+    "education_level": lambda g: _LEVEL(g.education_level),
     "college": lambda g: g.college.name,
     "major_code": lambda g: g.major_code,
     "major_name": lambda g: g.major_name,
     "origin_region": lambda g: _code(g.origin_region),
     "enrolled_on": lambda g: _month(g.enrolled_on),
     "graduation_date": lambda g: _date(g.graduation_date),
-    "training_mode": lambda g: g.get_training_mode_display(),
+    "training_mode": lambda g: _TRAINING(g.training_mode),
     "targeted_employer_name": lambda g: g.targeted_employer_name,
     "targeted_credit_code": lambda g: g.targeted_credit_code,
     "targeted_region": lambda g: _code(g.targeted_region),
     "agreement_no": lambda g: g.agreement_no,
     "is_incomplete": lambda g: "是" if g.is_incomplete else "否",
     "mobile": lambda g: g.mobile,
-    "id_type": lambda g: g.get_id_type_display(),
+    "id_type": lambda g: _ID_TYPE(g.id_type),
     "ethnicity": lambda g: _name(g.ethnicity),
     "political_status": lambda g: _name(g.political_status),
-    "origin_kind": lambda g: g.get_origin_kind_display() if g.origin_kind else "",
+    "origin_kind": lambda g: _ORIGIN(g.origin_kind),
     "major_direction": lambda g: g.major_direction,
-    "study_form": lambda g: g.get_study_form_display(),
+    "study_form": lambda g: _FORM(g.study_form),
     "schooling_years": lambda g: _years(g.schooling_years),
     "commissioning_employer": lambda g: g.commissioning_employer,
     "exam_no": lambda g: g.exam_no,
@@ -92,7 +122,7 @@ EXTRA_CELLS = [
     ("民族代码", lambda g: _code(g.ethnicity)),
     ("政治面貌代码", lambda g: _code(g.political_status)),
     ("生源地名称", lambda g: _name(g.origin_region, "full_name")),
-    ("登记状态", lambda g: g.get_status_display()),
+    ("登记状态", lambda g: _STATUS(g.status)),
     ("毕业去向代码", _of("category", _code)),
     ("毕业去向名称", _of("category", _name)),
     ("单位名称", _of("employer_name")),
@@ -131,7 +161,8 @@ def national_rows(graduates: QuerySet[Graduate]):
         "current_registration__job_category",
     ).order_by("university__code", "student_no")
     for graduate in queryset.iterator(chunk_size=2000):
-        yield [cell(graduate) for cell in cells]
+        # an empty cell is left out of the sheet (None), not written as an empty string
+        yield [cell(graduate) or None for cell in cells]
 
 
 def national_file(graduates: QuerySet[Graduate]):
