@@ -21,13 +21,13 @@ CATEGORIES = [
     ("11", "签劳动合同形式就业", "employed", False, EMPLOYER),
     ("12", "其他录用形式就业", "employed", True, EMPLOYER),
     ("271", "科研助理、管理助理", "employed", False, EMPLOYER),
-    ("46", "应征义务兵", "employed", False, EMPLOYER),
+    ("46", "应征义务兵", "employed", False, []),  # no employer, credit code or contract
     ("502", "国家基层项目—三支一扶", "employed", False, EMPLOYER),
     ("503", "国家基层项目—西部计划", "employed", False, EMPLOYER),
     ("512", "地方基层项目—地方选调生", "employed", False, EMPLOYER),
     ("519", "地方基层项目—其他地方基层项目", "employed", False, EMPLOYER),
     ("75", "自主创业", "employed", True, EMPLOYER),
-    ("76", "自由职业", "employed", True, EMPLOYER),
+    ("76", "自由职业", "employed", True, ["job_category"]),  # no employer: what work it is
     ("801", "境内升学—研究生", "further_study", False, ["study_institution"]),
     ("802", "境内升学—第二学士学位", "further_study", False, ["study_institution"]),
     ("85", "境外留学（出国、出境）", "further_study", False, ["foreign_institution"]),

@@ -41,6 +41,8 @@ def test_the_code_tables_are_loaded_with_classes_and_requirements():
         ),
         ("801", {}, {"study_institution"}),
         ("85", {"study_institution": "x"}, {"foreign_institution"}),
+        ("46", {}, set()),  # an enlisted graduate has no employer or credit code
+        ("76", {}, {"job_category"}),  # a freelancer has no employer, but some kind of work
         ("70", {}, set()),
     ],
 )
