@@ -24,6 +24,7 @@ from .models import (
     TrainingMode,
 )
 from .roster_files import COLUMNS as ROSTER_COLUMNS
+from .selectors import RECORD_RELATIONS
 
 
 def _date(value) -> str:
@@ -147,19 +148,9 @@ HEADERS = [header for _name, header, _r in ROSTER_COLUMNS] + [h for h, _c in EXT
 def national_rows(graduates: QuerySet[Graduate]):
     """The file's rows, read in chunks through a server-side cursor."""
     cells = [ROSTER_CELLS[name] for name, _h, _r in ROSTER_COLUMNS] + [c for _h, c in EXTRA_CELLS]
-    queryset = graduates.select_related(
-        "university",
-        "college",
-        "origin_region",
-        "targeted_region",
-        "ethnicity",
-        "political_status",
-        "current_registration__category",
-        "current_registration__employer_nature",
-        "current_registration__employer_industry",
-        "current_registration__employer_region",
-        "current_registration__job_category",
-    ).order_by("university__code", "student_no")
+    queryset = graduates.select_related("university", *RECORD_RELATIONS).order_by(
+        "university__code", "student_no"
+    )
     for graduate in queryset.iterator(chunk_size=2000):
         # an empty cell is left out of the sheet (None), not written as an empty string
         yield [cell(graduate) or None for cell in cells]

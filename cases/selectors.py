@@ -13,6 +13,21 @@ from .models import (
     RegistrationVersion,
 )
 
+# What a graduate's full record reads besides the row: its college, its codes' rows and
+# its registration in effect with theirs (the sync state, the national file).
+RECORD_RELATIONS = (
+    "college",
+    "origin_region",
+    "targeted_region",
+    "ethnicity",
+    "political_status",
+    "current_registration__category",
+    "current_registration__employer_nature",
+    "current_registration__employer_industry",
+    "current_registration__employer_region",
+    "current_registration__job_category",
+)
+
 
 def cases_for_user(user) -> QuerySet[Graduate]:
     """Every case the user may read: their organisational scope plus per-object grants."""

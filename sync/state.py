@@ -26,6 +26,7 @@ from cases.models import (
     RegistrationVersion,
     TransferDetails,
 )
+from cases.selectors import RECORD_RELATIONS
 
 GRADUATE_FIELDS = (
     "name",
@@ -118,22 +119,7 @@ def states_for(graduates: Iterable) -> dict[int, dict]:
     ids = [getattr(g, "pk", g) for g in graduates]
     if not ids:
         return {}
-    rows = (
-        Graduate.objects.filter(pk__in=ids)
-        .select_related(
-            "college",
-            "origin_region",
-            "targeted_region",
-            "ethnicity",
-            "political_status",
-            "current_registration__category",
-            "current_registration__employer_nature",
-            "current_registration__employer_industry",
-            "current_registration__employer_region",
-            "current_registration__job_category",
-        )
-        .order_by("pk")
-    )
+    rows = Graduate.objects.filter(pk__in=ids).select_related(*RECORD_RELATIONS).order_by("pk")
     transfers = {
         t.graduate_id: t
         for t in TransferDetails.objects.filter(

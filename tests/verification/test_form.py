@@ -17,6 +17,15 @@ needs_poppler = pytest.mark.skipif(
 )
 
 
+def _pdf_text(confirmed, tmp_path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(_pdf(confirmed, tmp_path)), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def _pdf(confirmed, tmp_path):
     graduate, _confirmation = confirmed
     response = login(graduate.user).get(f"/cases/{graduate.pk}/form.pdf")
@@ -29,12 +38,7 @@ def _pdf(confirmed, tmp_path):
 @needs_poppler
 def test_the_pdf_text_carries_name_numbers_and_masked_id(confirmed, tmp_path):
     graduate, confirmation = confirmed
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(_pdf(confirmed, tmp_path)), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = _pdf_text(confirmed, tmp_path)
     assert graduate.name in text
     assert confirmation.transfer_no in text
     assert numbers.grouped(confirmation.verification_no) in text
@@ -51,12 +55,7 @@ def test_the_pdf_carries_college_graduation_origin_training_and_incomplete(confi
     graduate.origin_region = Region.objects.get(code="330106")
     graduate.ethnicity = Ethnicity.objects.get(code="01")
     graduate.save()
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(_pdf(confirmed, tmp_path)), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = _pdf_text(confirmed, tmp_path)
     assert graduate.college.name in text and "杭州市西湖区" in text and "汉族" in text
     assert f"{graduate.cohort}届 · 结业" in text
     assert "培养方式" in text and graduate.get_training_mode_display() in text
