@@ -178,9 +178,16 @@ class Graduate(models.Model):
         verbose_name=_("政治面貌"),
     )
     origin_kind = models.CharField(
-        _("城乡生源"), max_length=8, choices=OriginKind.choices, blank=True, db_default=""
+        _("城乡生源"),
+        max_length=8,
+        choices=OriginKind.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
-    major_direction = models.CharField(_("专业方向"), max_length=100, blank=True, db_default="")
+    major_direction = models.CharField(
+        _("专业方向"), max_length=100, blank=True, default="", db_default=""
+    )
     study_form = models.CharField(
         _("学习形式"),
         max_length=12,
@@ -192,9 +199,9 @@ class Graduate(models.Model):
         _("学制（年）"), max_digits=3, decimal_places=1, null=True, blank=True
     )
     commissioning_employer = models.CharField(
-        _("委培单位"), max_length=100, blank=True, db_default=""
+        _("委培单位"), max_length=100, blank=True, default="", db_default=""
     )
-    exam_no = models.CharField(_("考生号"), max_length=20, blank=True, db_default="")
+    exam_no = models.CharField(_("考生号"), max_length=20, blank=True, default="", db_default="")
     targeted_employer_name = models.CharField(_("定向单位"), max_length=100, blank=True)
     targeted_credit_code = CreditCodeField(
         _("定向单位统一社会信用代码"),
