@@ -36,13 +36,14 @@ class DestinationCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(EmployerNature, Industry, JobCategory, Ethnicity, PoliticalStatus)
 class CodeTableAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "valid_from", "valid_to"]
+    list_filter = [("valid_to", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name"]
 
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "full_name", "level", "valid_to"]
+    list_display = ["code", "full_name", "level", "valid_from", "valid_to"]
     list_filter = ["level", ("valid_to", admin.EmptyFieldListFilter)]
     search_fields = ["code", "name", "full_name"]
     raw_id_fields = ["parent"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.validators import normalise_credit_code
 
 from .evidence import inspect_upload
-from .models import Region, RegistrationVersion
+from .models import EmployerNature, Industry, JobCategory, Region, RegistrationVersion
 from .selectors import categories_for_cohort
 
 
@@ -24,6 +24,12 @@ class RegistrationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories_for_cohort(cohort)
         self.fields["category"].empty_label = _("— choose a destination category —")
+        for name, model in (
+            ("employer_nature", EmployerNature),
+            ("employer_industry", Industry),
+            ("job_category", JobCategory),
+        ):
+            self.fields[name].queryset = model.current()
         self.fields["employer_region"].queryset = Region.places()
         self.fields["employer_region"].choices = region_choices()
         self.fields["employer_credit_code"].widget.attrs.update(

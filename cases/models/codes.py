@@ -73,8 +73,14 @@ class DestinationCategory(models.Model):
 
 
 class CodeTable(models.Model):
+    """A national code table's row. A code retired from the table keeps its row, with the
+    last year it was valid in ``valid_to``, for what refers to it; pickers offer the current
+    ones (``current``). Where a table comes from is its ``CodeEdition`` row."""
+
     code = models.CharField(_("code"), max_length=8, unique=True)
     name = models.CharField(_("name"), max_length=60)
+    valid_from = models.PositiveSmallIntegerField(_("valid from (year)"), null=True, blank=True)
+    valid_to = models.PositiveSmallIntegerField(_("valid to (year)"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -82,6 +88,11 @@ class CodeTable(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @classmethod
+    def current(cls):
+        """The codes to choose among: those not retired."""
+        return cls.objects.filter(valid_to__isnull=True)
 
 
 class EmployerNature(CodeTable):
@@ -141,6 +152,7 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    valid_from = models.PositiveSmallIntegerField(_("valid from (year)"), null=True, blank=True)
     valid_to = models.PositiveSmallIntegerField(_("valid to (year)"), null=True, blank=True)
 
     # A province with no divisions below it in GB/T 2260's table is itself a place to

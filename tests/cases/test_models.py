@@ -153,3 +153,17 @@ def test_every_code_table_says_where_it_comes_from():
         "political_statuses",
     }
     assert "民政部" in editions["regions"].source and editions["regions"].edition.startswith("2020")
+
+
+def test_a_retired_code_stays_for_what_refers_to_it_but_is_not_offered():
+    from cases.forms import RegistrationForm
+    from cases.models import EmployerNature, Industry
+
+    EmployerNature.objects.filter(code="32").update(valid_to=2025)
+    Industry.objects.filter(code="T").update(valid_from=2017, valid_to=2024)
+    form = RegistrationForm(cohort=2026)
+    natures = set(form.fields["employer_nature"].queryset.values_list("code", flat=True))
+    industries = set(form.fields["employer_industry"].queryset.values_list("code", flat=True))
+    assert "32" not in natures and "39" in natures
+    assert "T" not in industries and "I" in industries
+    assert EmployerNature.objects.filter(code="32").exists()  # still there for old versions
