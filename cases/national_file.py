@@ -2,7 +2,7 @@
 university's cohort (or of a province's), with codes and names side by side.
 
 The roster columns carry the roster's own headers and forms, and the destination columns
-carry those of ``import_reported`` (``cases.roster_files``). So the file reads back as a
+carry those of ``import_reported`` (``cases.reported_files``). So the file reads back as a
 roster plus reported destinations: what a province hands on is what another system can
 load. The workbook is written in openpyxl's write-only mode from a server-side cursor, to
 a temporary file that the response streams: memory stays flat whatever the number of rows.

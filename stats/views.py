@@ -266,10 +266,9 @@ def university_dashboard(request, university_id):
 def _national_file_response(request, graduates, *, filename: str):
     """The national file of ``graduates`` (full ID numbers: every graduate's record read is
     logged), streamed from a temporary file."""
-    ids = list(graduates.values_list("pk", flat=True))
-    reads_record(request, ids, "national_file")
+    reads_record(request, graduates.values_list("pk", flat=True), "national_file")
     response = FileResponse(
-        national_file(graduates.filter(pk__in=ids)),
+        national_file(graduates),
         as_attachment=True,
         filename=f"{filename}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
